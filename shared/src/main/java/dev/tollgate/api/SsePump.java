@@ -1,0 +1,67 @@
+package dev.tollgate.api;
+
+import dev.tollgate.errors.ErrorBody;
+import dev.tollgate.errors.ProviderError;
+import dev.tollgate.log.RequestLog;
+import dev.tollgate.providers.ChunkStream;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Copies chunks from the provider to the client as they arrive, one SSE event each, flushing after
+ * every event; ends with {@code data: [DONE]}, or with an error event if the upstream breaks mid-stream.
+ */
+final class SsePump {
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ChunkStream chunks;
+    private final RequestContext context;
+    private final RequestLog log;
+
+    SsePump(ChunkStream chunks, RequestContext context, RequestLog log) {
+        this.chunks = chunks;
+        this.context = context;
+        this.log = log;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        String outcome = "ok";
+        try (chunks) {
+            while (true) {
+                byte[] chunk;
+                try {
+                    chunk = chunks.next();
+                } catch (IOException | RuntimeException e) {
+                    outcome = "upstream_stream_broken";
+                    ProviderError error = ProviderError.malformedResponse(context.providerLabel(), e);
+                    writeEvent(out, ErrorBody.bytes(error));
+                    return;
+                }
+                if (chunk == null) {
+                    out.write(DONE);
+                    out.flush();
+                    return;
+                }
+                writeEvent(out, chunk);
+            }
+        } catch (IOException clientGone) {
+            outcome = "client_disconnected";
+            throw clientGone;
+        } finally {
+            context.finished(200, chunks.usage(), outcome);
+            log.write(context.summary());
+        }
+    }
+
+    private static void writeEvent(OutputStream out, byte[] data) throws IOException {
+        out.write(DATA);
+        out.write(data);
+        out.write(END_OF_EVENT);
+        out.flush();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tollgate.core;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.ChatCompletions;
+import dev.tollgate.api.ModelList;
+import dev.tollgate.api.RequestContext;
+import dev.tollgate.auth.GatewayKeys;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.GatewayKey;
+import dev.tollgate.errors.ClientError;
+import dev.tollgate.errors.ErrorBody;
+import dev.tollgate.errors.GatewayException;
+import dev.tollgate.log.RequestLog;
+import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.secrets.CredentialResolver;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+/** The gateway core: one request in, one response out. Knows nothing of Lambda or of any HTTP server. */
+public final class Gateway {
+
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final GatewayKeys keys;
+    private final ChatCompletions chat;
+    private final ModelList models;
+    private final RequestLog log;
+
+    public Gateway(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials, RequestLog log) {
+        this.keys = new GatewayKeys(config.keys());
+        this.chat = new ChatCompletions(config, providers, credentials, log);
+        this.models = new ModelList(config);
+        this.log = log;
+    }
+
+    public GatewayResponse handle(GatewayRequest request) {
+        String path = normalise(request.path());
+        RequestContext context = new RequestContext(UUID.randomUUID().toString(), request.method(), path, log);
+        try {
+            return route(request, path, context);
+        } catch (GatewayException e) {
+            return failure(e, context);
+        } catch (RuntimeException e) {
+            log.error("unexpected failure handling request " + context.requestId(), e);
+            return failure(ClientError.internal(), context);
+        }
+    }
+
+    private GatewayResponse route(GatewayRequest request, String path, RequestContext context) {
+        String method = request.method();
+        if (path.equals("/health")) {
+            requireMethod("GET", method, path);
+            return new GatewayResponse.Buffered(200, context.headers("application/json"), HEALTHY);
+        }
+        if (path.equals("/v1/chat/completions")) {
+            requireMethod("POST", method, path);
+            authenticate(request, context);
+            return chat.handle(request, context);
+        }
+        if (path.equals("/v1/models")) {
+            requireMethod("GET", method, path);
+            authenticate(request, context);
+            return ok(models.list(), context);
+        }
+        if (path.startsWith("/v1/models/")) {
+            requireMethod("GET", method, path);
+            authenticate(request, context);
+            return ok(models.one(path.substring("/v1/models/".length())), context);
+        }
+        throw ClientError.unknownPath(method, path);
+    }
+
+    private void authenticate(GatewayRequest request, RequestContext context) {
+        GatewayKey key = keys.authenticate(request.header("Authorization"));
+        context.authenticated(key.id());
+    }
+
+    private static void requireMethod(String expected, String method, String path) {
+        if (!expected.equals(method)) {
+            throw ClientError.methodNotAllowed(method, path);
+        }
+    }
+
+    private GatewayResponse ok(byte[] body, RequestContext context) {
+        return new GatewayResponse.Buffered(200, context.headers("application/json"), body);
+    }
+
+    private GatewayResponse failure(GatewayException e, RequestContext context) {
+        Map<String, String> headers = context.headers("application/json");
+        if (e.status() == 429) {
+            long seconds = e.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
+            headers.put("Retry-After", Long.toString(seconds));
+        }
+        context.finished(e.status(), null, e.code());
+        ObjectNode summary = context.summary();
+        summary.put("error_type", e.type());
+        log.write(summary);
+        return new GatewayResponse.Buffered(e.status(), headers, ErrorBody.bytes(e));
+    }
+
+    private static String normalise(String path) {
+        if (path == null || path.isEmpty()) {
+            return "/";
+        }
+        int query = path.indexOf('?');
+        String clean = query < 0 ? path : path.substring(0, query);
+        return clean.length() > 1 && clean.endsWith("/") ? clean.substring(0, clean.length() - 1) : clean;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.tollgate.core;
+
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.DemoConfig;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.log.RequestLog;
+import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.providers.mock.MockAdapter;
+import dev.tollgate.providers.openai.OpenAiAdapter;
+import dev.tollgate.secrets.CredentialResolver;
+import dev.tollgate.secrets.SecretsManagerSecretSource;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wires a {@link Gateway} from the process environment, once per process (or Lambda environment).
+ * <ul>
+ *   <li>{@code TOLLGATE_CONFIG}: path of the routing config; without it, the embedded demo config.</li>
+ *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
+ *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
+ *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
+ * </ul>
+ */
+public final class GatewayFactory {
+
+    private GatewayFactory() {
+    }
+
+    /** The gateway and, when running on the demo config, the demo key to print. */
+    public record Setup(Gateway gateway, GatewayConfig config, String demoKey) {
+    }
+
+    public static Setup fromEnvironment(Map<String, String> env, RequestLog log) {
+        String configPath = env.get("TOLLGATE_CONFIG");
+        GatewayConfig config;
+        String demoKey = null;
+        if (configPath == null || configPath.isBlank()) {
+            DemoConfig demo = DemoConfig.load(env);
+            config = demo.config();
+            demoKey = demo.demoKey();
+        } else {
+            config = ConfigLoader.load(Path.of(configPath));
+        }
+        Clock clock = Clock.systemUTC();
+        Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_SECRET_TTL_SECONDS", "300")));
+        SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
+                new Lazy<>(() -> secretsManager(env)), ttl, clock);
+        CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
+        return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey);
+    }
+
+    public static ProviderRegistry providers(Clock clock) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock)));
+    }
+
+    /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */
+    public static SecretsManagerClient secretsManager(Map<String, String> env) {
+        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create());
+        String endpoint = env.get("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tollgate.errors;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A provider attempt that failed. It keeps what the upstream said (status, class, retry hint) and
+ * what the client should see; the upstream's own text is only passed on for request errors, redacted.
+ */
+public final class ProviderError extends GatewayException {
+
+    private final ErrorClass errorClass;
+    private final int upstreamStatus;
+    private final Duration retryAfter;
+
+    private ProviderError(int status, String type, String code, String message, ErrorClass errorClass,
+                          int upstreamStatus, Duration retryAfter, Throwable cause) {
+        super(status, type, code, null, message, cause);
+        this.errorClass = errorClass;
+        this.upstreamStatus = upstreamStatus;
+        this.retryAfter = retryAfter;
+    }
+
+    public ErrorClass errorClass() {
+        return errorClass;
+    }
+
+    /** The status the provider answered, or 0 when no answer came. */
+    public int upstreamStatus() {
+        return upstreamStatus;
+    }
+
+    @Override
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    public static ProviderError rateLimited(String provider, Duration retryAfter) {
+        return new ProviderError(429, "rate_limit_error", "rate_limit_exceeded",
+                "The upstream provider '" + provider + "' is rate limiting requests. Try again later.",
+                ErrorClass.RETRYABLE, 429, retryAfter, null);
+    }
+
+    public static ProviderError quotaExceeded(String provider, int upstreamStatus) {
+        return new ProviderError(429, "insufficient_quota", "insufficient_quota",
+                "The upstream provider '" + provider + "' reports its quota or billing limit is exhausted.",
+                ErrorClass.FALLBACK, upstreamStatus, null, null);
+    }
+
+    public static ProviderError serverError(String provider, int upstreamStatus) {
+        return new ProviderError(502, "upstream_error", "upstream_server_error",
+                "The upstream provider '" + provider + "' failed with status " + upstreamStatus + ".",
+                ErrorClass.RETRYABLE, upstreamStatus, null, null);
+    }
+
+    public static ProviderError overloaded(String provider, int upstreamStatus) {
+        return new ProviderError(503, "upstream_error", "upstream_overloaded",
+                "The upstream provider '" + provider + "' is overloaded.",
+                ErrorClass.FALLBACK, upstreamStatus, null, null);
+    }
+
+    public static ProviderError authFailed(String provider, int upstreamStatus) {
+        return new ProviderError(502, "upstream_error", "upstream_auth_failed",
+                "The gateway's credential for provider '" + provider + "' was rejected (status "
+                        + upstreamStatus + "). An operator must fix the provider key.",
+                ErrorClass.FALLBACK, upstreamStatus, null, null);
+    }
+
+    public static ProviderError upstreamNotFound(String provider, String message) {
+        return new ProviderError(502, "upstream_error", "upstream_not_found",
+                "The upstream provider '" + provider + "' answered 404: " + message,
+                ErrorClass.FALLBACK, 404, null, null);
+    }
+
+    /** The provider rejected the request itself; its message helps the client fix it. */
+    public static ProviderError badRequest(String provider, int upstreamStatus, String message, String code) {
+        return new ProviderError(400, "invalid_request_error", code == null ? "upstream_bad_request" : code,
+                "The upstream provider '" + provider + "' rejected the request: " + message,
+                ErrorClass.FATAL, upstreamStatus, null, null);
+    }
+
+    public static ProviderError timeout(String provider, Throwable cause) {
+        return new ProviderError(504, "upstream_error", "upstream_timeout",
+                "The upstream provider '" + provider + "' did not answer in time.",
+                ErrorClass.RETRYABLE, 0, null, cause);
+    }
+
+    public static ProviderError connectionFailed(String provider, Throwable cause) {
+        return new ProviderError(502, "upstream_error", "upstream_connection_failed",
+                "The gateway could not reach the upstream provider '" + provider + "'.",
+                ErrorClass.RETRYABLE, 0, null, cause);
+    }
+
+    public static ProviderError malformedResponse(String provider, Throwable cause) {
+        return new ProviderError(502, "upstream_error", "upstream_malformed_response",
+                "The upstream provider '" + provider + "' sent a response the gateway could not read.",
+                ErrorClass.RETRYABLE, 200, null, cause);
+    }
+
+    public static ProviderError credentialUnavailable(String provider, Throwable cause) {
+        return new ProviderError(502, "upstream_error", "credential_unavailable",
+                "The gateway has no usable credential for provider '" + provider + "'.",
+                ErrorClass.FALLBACK, 0, null, cause);
+    }
+}

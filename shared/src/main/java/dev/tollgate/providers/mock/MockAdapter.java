@@ -1,0 +1,175 @@
+package dev.tollgate.providers.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.errors.ProviderError;
+import dev.tollgate.json.JsonCodec;
+import dev.tollgate.providers.ChatCall;
+import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.ProviderAdapter;
+import dev.tollgate.providers.Usage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A built-in DEMO AND TEST provider: it calls nothing and answers in OpenAI format with a deterministic
+ * reply, so the gateway runs with no account and no key. Options: latency_ms (before the answer or the first
+ * chunk), chunk_delay_ms, failure_rate (0..1, the share of calls that fail), failure_status, reply.
+ */
+public final class MockAdapter implements ProviderAdapter {
+
+    private final Clock clock;
+
+    public MockAdapter(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return "mock";
+    }
+
+    @Override
+    public ChatResult complete(ChatCall call) {
+        MockReply reply = prepare(call);
+        ObjectNode body = JsonCodec.object();
+        body.put("id", reply.id());
+        body.put("object", "chat.completion");
+        body.put("created", reply.created());
+        body.put("model", call.target().model());
+        ArrayNode choices = body.putArray("choices");
+        ObjectNode choice = choices.addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", reply.text());
+        message.putNull("refusal");
+        message.putArray("annotations");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "stop");
+        body.set("usage", usageNode(reply.usage()));
+        body.put("service_tier", "default");
+        body.putNull("system_fingerprint");
+        return new ChatResult(JsonCodec.bytes(body), reply.usage());
+    }
+
+    @Override
+    public ChunkStream openStream(ChatCall call) {
+        MockReply reply = prepare(call);
+        long chunkDelay = call.target().options().path("chunk_delay_ms").asLong(0);
+        List<byte[]> chunks = new ArrayList<>();
+        chunks.add(chunk(reply, call, delta("role", "assistant").put("content", ""), null));
+        for (String piece : reply.pieces()) {
+            chunks.add(chunk(reply, call, delta("content", piece), null));
+        }
+        chunks.add(chunk(reply, call, JsonCodec.object(), "stop"));
+        if (call.clientWantsUsage()) {
+            ObjectNode last = JsonCodec.object();
+            last.put("id", reply.id());
+            last.put("object", "chat.completion.chunk");
+            last.put("created", reply.created());
+            last.put("model", call.target().model());
+            last.putArray("choices");
+            last.set("usage", usageNode(reply.usage()));
+            chunks.add(JsonCodec.bytes(last));
+        }
+        return new ChunkStream() {
+            private int next;
+
+            @Override
+            public byte[] next() {
+                if (next >= chunks.size()) {
+                    return null;
+                }
+                if (next > 0 && chunkDelay > 0) {
+                    sleep(Duration.ofMillis(chunkDelay));
+                }
+                return chunks.get(next++);
+            }
+
+            @Override
+            public Usage usage() {
+                return next >= chunks.size() ? reply.usage() : Usage.NONE;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private MockReply prepare(ChatCall call) {
+        ObjectNode options = call.target().options();
+        long latency = options.path("latency_ms").asLong(0);
+        if (latency > 0) {
+            sleep(Duration.ofMillis(latency));
+        }
+        double failureRate = options.path("failure_rate").asDouble(0);
+        if (failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate) {
+            int status = options.path("failure_status").asInt(500);
+            throw status == 429 ? ProviderError.rateLimited("mock", Duration.ofSeconds(1))
+                    : ProviderError.serverError("mock", status);
+        }
+        return MockReply.of(call.request(), options.path("reply").asText(null), clock.instant().getEpochSecond());
+    }
+
+    private static ObjectNode delta(String field, String value) {
+        ObjectNode delta = JsonCodec.object();
+        delta.put(field, value);
+        return delta;
+    }
+
+    private static byte[] chunk(MockReply reply, ChatCall call, ObjectNode delta, String finishReason) {
+        ObjectNode chunk = JsonCodec.object();
+        chunk.put("id", reply.id());
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", reply.created());
+        chunk.put("model", call.target().model());
+        chunk.put("service_tier", "default");
+        chunk.putNull("system_fingerprint");
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        if (call.clientWantsUsage()) {
+            chunk.putNull("usage");
+        }
+        return JsonCodec.bytes(chunk);
+    }
+
+    private static JsonNode usageNode(Usage usage) {
+        ObjectNode node = JsonCodec.object();
+        node.put("prompt_tokens", usage.promptTokens());
+        node.put("completion_tokens", usage.completionTokens());
+        node.put("total_tokens", usage.totalTokens());
+        ObjectNode prompt = node.putObject("prompt_tokens_details");
+        prompt.put("cached_tokens", usage.cachedTokens());
+        prompt.put("audio_tokens", 0);
+        ObjectNode completion = node.putObject("completion_tokens_details");
+        completion.put("reasoning_tokens", 0);
+        completion.put("audio_tokens", 0);
+        completion.put("accepted_prediction_tokens", 0);
+        completion.put("rejected_prediction_tokens", 0);
+        return node;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProviderError.timeout("mock", e);
+        }
+    }
+}
