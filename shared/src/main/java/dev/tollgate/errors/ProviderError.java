@@ -80,9 +80,14 @@ public final class ProviderError extends GatewayException {
     }
 
     public static ProviderError timeout(String provider, Throwable cause) {
+        return timeout(provider, 0, cause);
+    }
+
+    /** No answer in time, or the upstream itself said 408 (upstreamStatus). */
+    public static ProviderError timeout(String provider, int upstreamStatus, Throwable cause) {
         return new ProviderError(504, "upstream_error", "upstream_timeout",
                 "The upstream provider '" + provider + "' did not answer in time.",
-                ErrorClass.RETRYABLE, 0, null, cause);
+                ErrorClass.RETRYABLE, upstreamStatus, null, cause);
     }
 
     public static ProviderError connectionFailed(String provider, Throwable cause) {

@@ -36,7 +36,7 @@ final class OpenAiErrorClassifier {
             case 401, 403 -> ProviderError.authFailed(provider, status);
             case 402 -> ProviderError.quotaExceeded(provider, status);
             case 404 -> ProviderError.upstreamNotFound(provider, message == null ? "not found" : message);
-            case 408 -> ProviderError.timeout(provider, null);
+            case 408 -> ProviderError.timeout(provider, status, null);
             case 400, 409, 413, 415, 422 -> ProviderError.badRequest(provider, status,
                     message == null ? "status " + status : message, code);
             case 529 -> ProviderError.overloaded(provider, status);
