@@ -26,9 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
 
-    /** Provider types this build knows; config naming any other is rejected at startup. */
-    public static final Set<String> PROVIDER_TYPES = Set.of("openai", "mock");
-
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> ROOT_FIELDS = Set.of("models", "keys");
     private static final Set<String> MODEL_FIELDS = Set.of("name", "aliases", "targets", "description");
@@ -162,30 +159,29 @@ public final class ConfigLoader {
         }
         unknownFields(node, TARGET_FIELDS, path + ".");
         String provider = requiredText(node, "provider", path);
-        if (provider != null && !PROVIDER_TYPES.contains(provider)) {
-            problems.add(path + ".provider: unknown provider '" + provider + "' (known: "
-                    + String.join(", ", PROVIDER_TYPES.stream().sorted().toList()) + ")");
-            provider = null;
+        ProviderKind kind = provider == null ? null : ProviderKinds.get(provider);
+        if (provider != null && kind == null) {
+            problems.add(path + ".provider: unknown provider '" + provider + "' (known: " + ProviderKinds.known() + ")");
         }
         String model = requiredText(node, "model", path);
-        URI baseUrl = baseUrl(node, provider, path);
-        CredentialRef credential = credential(node, provider, path);
+        int before = problems.size();
+        URI baseUrl = baseUrl(node, kind, path);
+        CredentialRef credential = credential(node, kind, path);
         Duration timeout = timeout(node, path);
-        ObjectNode options = options(node, provider, path);
-        if (provider == null || model == null || (baseUrl == null && !"mock".equals(provider))
-                || credential == null || timeout == null || options == null) {
+        ObjectNode options = options(node, kind, path);
+        if (kind == null || model == null || problems.size() > before) {
             return null;
         }
         return new Target(provider, model, baseUrl, credential, timeout, options);
     }
 
-    private URI baseUrl(JsonNode node, String provider, String path) {
+    private URI baseUrl(JsonNode node, ProviderKind kind, String path) {
         JsonNode value = node.get("base_url");
         if (value == null) {
-            if ("openai".equals(provider)) {
-                return URI.create("https://api.openai.com/v1");
+            if (kind != null && kind.baseUrlRequired()) {
+                problems.add(path + ".base_url: required for provider '" + kind.type() + "'");
             }
-            return null;
+            return kind == null ? null : kind.defaultBaseUrl();
         }
         if (!value.isTextual()) {
             problems.add(path + ".base_url: expected a URL");
@@ -205,12 +201,12 @@ public final class ConfigLoader {
         }
     }
 
-    private CredentialRef credential(JsonNode node, String provider, String path) {
+    private CredentialRef credential(JsonNode node, ProviderKind kind, String path) {
         JsonNode value = node.get("credential");
         if (value == null) {
-            if ("openai".equals(provider)) {
-                problems.add(path + ".credential: required for provider 'openai' "
-                        + "(e.g. 'secret:#openai', 'env:OPENAI_API_KEY', or 'none' for a keyless server)");
+            if (kind != null && kind.credentialRequired()) {
+                problems.add(path + ".credential: required for provider '" + kind.type() + "' "
+                        + "(e.g. 'secret:#" + kind.type() + "', 'env:VARIABLE', or 'none' for a keyless server)");
                 return null;
             }
             return new CredentialRef.None();
@@ -239,7 +235,7 @@ public final class ConfigLoader {
         return Duration.ofMillis(value.asLong());
     }
 
-    private ObjectNode options(JsonNode node, String provider, String path) {
+    private ObjectNode options(JsonNode node, ProviderKind kind, String path) {
         JsonNode value = node.get("options");
         if (value == null) {
             return JsonCodec.object();
@@ -248,8 +244,8 @@ public final class ConfigLoader {
             problems.add(path + ".options: expected a mapping");
             return null;
         }
-        if ("mock".equals(provider)) {
-            problems.addAll(MockOptionsCheck.problems((ObjectNode) value, path + ".options"));
+        if (kind != null) {
+            problems.addAll(kind.options().problems((ObjectNode) value, path + ".options"));
         }
         return (ObjectNode) value;
     }

@@ -2,6 +2,7 @@ package dev.tollgate.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatCompletions;
+import dev.tollgate.api.ChatRouter;
 import dev.tollgate.api.ModelList;
 import dev.tollgate.api.RequestContext;
 import dev.tollgate.auth.GatewayKeys;
@@ -30,7 +31,7 @@ public final class Gateway {
 
     public Gateway(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials, RequestLog log) {
         this.keys = new GatewayKeys(config.keys());
-        this.chat = new ChatCompletions(config, providers, credentials, log);
+        this.chat = new ChatCompletions(new ChatRouter(config, providers, credentials, log), log);
         this.models = new ModelList(config);
         this.log = log;
     }

@@ -107,4 +107,18 @@ public final class ProviderError extends GatewayException {
                 "The gateway has no usable credential for provider '" + provider + "'.",
                 ErrorClass.FALLBACK, 0, null, cause);
     }
+
+    /** The prompt does not fit the target's context window; only a larger-context target could help. */
+    public static ProviderError contextLengthExceeded(String provider, int upstreamStatus, String message) {
+        return new ProviderError(400, "invalid_request_error", "context_length_exceeded",
+                "The upstream provider '" + provider + "' rejected the request as too long for the model's context: "
+                        + message, ErrorClass.FATAL, upstreamStatus, null, null);
+    }
+
+    /** The provider's content filter refused the prompt. */
+    public static ProviderError contentFiltered(String provider, int upstreamStatus, String message) {
+        return new ProviderError(400, "invalid_request_error", "content_filter",
+                "The upstream provider '" + provider + "' refused the request under its content policy: " + message,
+                ErrorClass.FATAL, upstreamStatus, null, null);
+    }
 }

@@ -37,12 +37,22 @@ final class OpenAiErrorClassifier {
             case 402 -> ProviderError.quotaExceeded(provider, status);
             case 404 -> ProviderError.upstreamNotFound(provider, message == null ? "not found" : message);
             case 408 -> ProviderError.timeout(provider, status, null);
-            case 400, 409, 413, 415, 422 -> ProviderError.badRequest(provider, status,
-                    message == null ? "status " + status : message, code);
+            case 400, 409, 413, 415, 422 -> requestError(provider, status, message, code);
             case 529 -> ProviderError.overloaded(provider, status);
             default -> status >= 500 ? ProviderError.serverError(provider, status)
                     : ProviderError.badRequest(provider, status, message == null ? "status " + status : message, code);
         };
+    }
+
+    private static ProviderError requestError(String provider, int status, String message, String code) {
+        String text = message == null ? "status " + status : message;
+        if ("context_length_exceeded".equals(code)) {
+            return ProviderError.contextLengthExceeded(provider, status, text);
+        }
+        if ("content_filter".equals(code) || "content_policy_violation".equals(code)) {
+            return ProviderError.contentFiltered(provider, status, text);
+        }
+        return ProviderError.badRequest(provider, status, text, code);
     }
 
     private static JsonNode errorObject(byte[] body) {

@@ -1,0 +1,32 @@
+package dev.tollgate.config;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Every provider type this build knows; a config naming any other is rejected at startup. */
+public final class ProviderKinds {
+
+    private static final Map<String, ProviderKind> KINDS = new TreeMap<>();
+
+    static {
+        add(new ProviderKind("openai", URI.create("https://api.openai.com/v1"), false, true,
+                ProviderKind.OptionsCheck.NONE));
+        add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
+    }
+
+    private ProviderKinds() {
+    }
+
+    private static void add(ProviderKind kind) {
+        KINDS.put(kind.type(), kind);
+    }
+
+    public static ProviderKind get(String type) {
+        return KINDS.get(type);
+    }
+
+    public static String known() {
+        return String.join(", ", KINDS.keySet());
+    }
+}
