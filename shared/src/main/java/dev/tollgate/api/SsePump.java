@@ -4,6 +4,7 @@ import dev.tollgate.errors.ErrorBody;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.routing.StreamIdleException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,8 +38,10 @@ final class SsePump {
                 try {
                     chunk = chunks.next();
                 } catch (IOException | RuntimeException e) {
-                    outcome = "upstream_stream_broken";
-                    ProviderError error = ProviderError.malformedResponse(context.providerLabel(), e);
+                    ProviderError error = e instanceof StreamIdleException
+                            ? ProviderError.timeout(context.providerLabel(), e)
+                            : ProviderError.streamBroken(context.providerLabel(), e);
+                    outcome = error.code();
                     writeEvent(out, ErrorBody.bytes(error));
                     return;
                 }

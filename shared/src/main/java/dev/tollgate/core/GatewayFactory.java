@@ -1,5 +1,6 @@
 package dev.tollgate.core;
 
+import dev.tollgate.api.ChatRouter;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
@@ -7,9 +8,22 @@ import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
+import dev.tollgate.routing.CachedCooldownStore;
+import dev.tollgate.routing.CooldownStore;
+import dev.tollgate.routing.FallbackExecutor;
+import dev.tollgate.routing.InMemoryCooldownStore;
+import dev.tollgate.routing.LatencyTracker;
+import dev.tollgate.routing.PriceLookup;
+import dev.tollgate.routing.RoutePlanner;
+import dev.tollgate.routing.RouteSwitch;
+import dev.tollgate.routing.Sleeper;
+import dev.tollgate.routing.TargetHealth;
 import dev.tollgate.secrets.CredentialResolver;
+import dev.tollgate.store.DynamoDbCooldownStore;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
@@ -20,6 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Wires a {@link Gateway} from the process environment, once per process (or Lambda environment).
@@ -27,6 +43,7 @@ import java.util.Map;
  *   <li>{@code TOLLGATE_CONFIG}: path of the routing config; without it, the embedded demo config.</li>
  *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
  *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
+ *   <li>{@code TOLLGATE_STATE_TABLE}: DynamoDB table for shared cooldowns; without it, in memory.</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
  * </ul>
  */
@@ -55,7 +72,43 @@ public final class GatewayFactory {
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
-        return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey);
+        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), RouteSwitch.NONE,
+                clock, new SplittableRandom(), Sleeper.REAL, log);
+        return new Setup(new Gateway(config, router, log), config, demoKey);
+    }
+
+    /** The routing engine: planner, attempt loop and target health over one cooldown store. */
+    public static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                    CooldownStore cooldowns, RouteSwitch routeSwitch, Clock clock,
+                                    RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        LatencyTracker latency = new LatencyTracker();
+        TargetHealth health = new TargetHealth(cooldowns, latency, clock);
+        RoutePlanner planner = new RoutePlanner(config, random, latency, PriceLookup.CONFIGURED);
+        FallbackExecutor executor = new FallbackExecutor(providers, credentials, health, sleeper, random, clock, log);
+        return new ChatRouter(config, planner, executor, health, routeSwitch, clock);
+    }
+
+    /**
+     * Cooldowns shared through the DynamoDB state table named by {@code TOLLGATE_STATE_TABLE} (cached for two
+     * seconds), or kept in memory when no table is configured (local mode).
+     */
+    static CooldownStore cooldowns(Map<String, String> env, Clock clock) {
+        String table = env.get("TOLLGATE_STATE_TABLE");
+        if (table == null || table.isBlank()) {
+            return new InMemoryCooldownStore();
+        }
+        return new CachedCooldownStore(new DynamoDbCooldownStore(new Lazy<>(() -> dynamoDb(env)), table, clock),
+                Duration.ofSeconds(2), clock);
+    }
+
+    /** The DynamoDB client: default credential and region chains, the one lightweight HTTP client. */
+    public static DynamoDbClient dynamoDb(Map<String, String> env) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        String endpoint = env.get("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
     }
 
     public static ProviderRegistry providers(Clock clock) {

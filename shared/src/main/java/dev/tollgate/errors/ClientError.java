@@ -56,6 +56,12 @@ public final class ClientError extends GatewayException {
                 "The request body exceeds " + limit + " bytes.");
     }
 
+    /** No target of the route can take this request: too large for every context window, or no branch matched. */
+    public static ClientError noTargetFor(String route, String reason) {
+        return new ClientError(400, "invalid_request_error", "no_target_available", null,
+                "No target of '" + route + "' can serve this request: " + reason + ".");
+    }
+
     /** A fault of the gateway itself; the detail goes to the log, never to the client. */
     public static ClientError internal() {
         return new ClientError(500, "server_error", "internal_error", null,

@@ -121,4 +121,25 @@ public final class ProviderError extends GatewayException {
                 "The upstream provider '" + provider + "' refused the request under its content policy: " + message,
                 ErrorClass.FATAL, upstreamStatus, null, null);
     }
+
+    /** Every target of the route is cooling down; the client may retry after the first cooldown ends. */
+    public static ProviderError allTargetsCoolingDown(String route, Duration retryAfter) {
+        return new ProviderError(503, "upstream_error", "all_targets_cooling_down",
+                "Every target of '" + route + "' is cooling down after recent failures. Try again later.",
+                ErrorClass.FALLBACK, 0, retryAfter, null);
+    }
+
+    /** The request's time ran out before another attempt could finish. */
+    public static ProviderError deadlineExceeded(String route) {
+        return new ProviderError(504, "upstream_error", "deadline_exceeded",
+                "The request to '" + route + "' ran out of time before an attempt could complete.",
+                ErrorClass.FATAL, 0, null, null);
+    }
+
+    /** The upstream stream broke after chunks had gone to the client (cut, malformed, or an error event). */
+    public static ProviderError streamBroken(String provider, Throwable cause) {
+        return new ProviderError(502, "upstream_error", "upstream_stream_broken",
+                "The upstream provider '" + provider + "' stream broke before it finished.",
+                ErrorClass.RETRYABLE, 200, null, cause);
+    }
 }

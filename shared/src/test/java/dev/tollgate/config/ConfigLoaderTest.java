@@ -97,7 +97,7 @@ class ConfigLoaderTest {
         assertTrue(all.contains("models[0].targets: required"), all);
         assertTrue(all.contains("models[1].targets[0].base_url: expected an http(s) URL"), all);
         assertTrue(all.contains("models[1].targets[0].credential: required for provider 'openai'"), all);
-        assertTrue(all.contains("models[1].targets[0].timeout_ms: expected a positive whole number"), all);
+        assertTrue(all.contains("models[1].targets[0].timeout_ms: expected a whole number >= 1"), all);
         assertTrue(all.contains("models[1].targets[0].colour: unknown field"), all);
         assertTrue(all.contains("keys[0].sha256: expected 64 lowercase hex characters"), all);
         assertTrue(e.getMessage().startsWith("Invalid Tollgate config (test)"), e.getMessage());

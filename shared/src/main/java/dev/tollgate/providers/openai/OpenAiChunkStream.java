@@ -6,6 +6,7 @@ import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ final class OpenAiChunkStream implements ChunkStream {
     private final SseReader reader;
     private final boolean clientWantsUsage;
     private Usage usage = Usage.NONE;
+    private boolean finished;
 
     OpenAiChunkStream(InputStream body, boolean clientWantsUsage) {
         this.body = body;
@@ -31,11 +33,25 @@ final class OpenAiChunkStream implements ChunkStream {
     public byte[] next() throws IOException {
         while (true) {
             SseReader.Event event = reader.next();
-            if (event == null || "[DONE]".equals(event.data())) {
+            if (event != null && "[DONE]".equals(event.data())) {
                 return null;
+            }
+            if (event == null) {
+                // A body that ends without [DONE] and before any finish_reason was cut short, not complete.
+                if (finished) {
+                    return null;
+                }
+                throw new EOFException("upstream stream ended before it finished");
             }
             byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
             JsonNode chunk = JsonCodec.parse(data);
+            if (chunk != null) {
+                for (JsonNode choice : chunk.path("choices")) {
+                    if (choice.hasNonNull("finish_reason")) {
+                        finished = true;
+                    }
+                }
+            }
             JsonNode usageNode = chunk == null ? null : chunk.get("usage");
             if (usageNode != null && usageNode.isObject()) {
                 usage = Usage.fromOpenAi(usageNode);
