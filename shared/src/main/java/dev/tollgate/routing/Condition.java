@@ -21,18 +21,23 @@ public record Condition(Map<String, Set<String>> headers, Set<String> teams, Set
 
     public boolean matches(RequestFacts facts) {
         for (Map.Entry<String, Set<String>> header : headers.entrySet()) {
-            if (!header.getValue().contains(facts.header(header.getKey()))) {
+            if (!anyOf(header.getValue(), facts.header(header.getKey()))) {
                 return false;
             }
         }
         for (Map.Entry<String, Set<String>> entry : metadata.entrySet()) {
-            if (!entry.getValue().contains(facts.metadata().get(entry.getKey()))) {
+            if (!anyOf(entry.getValue(), facts.metadata().get(entry.getKey()))) {
                 return false;
             }
         }
-        return (teams.isEmpty() || teams.contains(facts.team()))
-                && (tiers.isEmpty() || tiers.contains(facts.tier()))
-                && (users.isEmpty() || users.contains(facts.user()))
-                && (models.isEmpty() || models.contains(facts.requestedModel()));
+        return (teams.isEmpty() || anyOf(teams, facts.team()))
+                && (tiers.isEmpty() || anyOf(tiers, facts.tier()))
+                && (users.isEmpty() || anyOf(users, facts.user()))
+                && (models.isEmpty() || anyOf(models, facts.requestedModel()));
+    }
+
+    /** An absent value matches nothing (immutable sets refuse to be asked about null). */
+    private static boolean anyOf(Set<String> accepted, String value) {
+        return value != null && accepted.contains(value);
     }
 }
