@@ -24,7 +24,7 @@ final class RouteParser {
     private static final Set<String> CONDITION_FIELDS = Set.of("header", "team", "tier", "metadata", "user", "model");
     private static final Set<String> POLICY_FIELDS = Set.of("retries", "backoff_ms", "max_backoff_ms",
             "max_retry_wait_ms", "deadline_ms", "min_attempt_ms", "content_policy_fallback", "failures_to_cooldown",
-            "cooldown_ms", "wait_for_cooldown", "stream_idle_timeout_ms");
+            "cooldown_ms", "wait_for_cooldown", "stream_idle_timeout_ms", "on_error");
 
     private final Problems problems;
     private final TargetParser targets;
@@ -215,6 +215,7 @@ final class RouteParser {
         Long cooldown = problems.wholeNumber(node, "cooldown_ms", path, 0, d.cooldown().toMillis());
         Boolean wait = problems.bool(node, "wait_for_cooldown", path, d.waitForCooldown());
         Long idle = problems.wholeNumber(node, "stream_idle_timeout_ms", path, 1, d.streamIdleTimeout().toMillis());
+        Map<String, AttemptPolicy.Action> onError = onError(node.get("on_error"), path + ".on_error");
         if (retries == null || backoff == null || maxBackoff == null || maxWait == null || deadline == null
                 || minAttempt == null || contentFallback == null || failures == null || cooldown == null || wait == null
                 || idle == null) {
@@ -222,7 +223,27 @@ final class RouteParser {
         }
         return new AttemptPolicy(retries.intValue(), Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff),
                 Duration.ofMillis(maxWait), Duration.ofMillis(deadline), Duration.ofMillis(minAttempt), contentFallback,
-                failures.intValue(), Duration.ofMillis(cooldown), wait, Duration.ofMillis(idle));
+                failures.intValue(), Duration.ofMillis(cooldown), wait, Duration.ofMillis(idle), onError);
+    }
+
+    /** {@code on_error: {upstream_not_found: fail, content_filter: fallback}}: error code to retry|fallback|fail. */
+    private Map<String, AttemptPolicy.Action> onError(JsonNode node, String path) {
+        Map<String, AttemptPolicy.Action> actions = new HashMap<>();
+        if (node == null) {
+            return actions;
+        }
+        if (!node.isObject()) {
+            problems.add(path + ": expected a mapping of error code to retry, fallback or fail");
+            return actions;
+        }
+        node.properties().forEach(e -> {
+            try {
+                actions.put(e.getKey(), AttemptPolicy.Action.valueOf(e.getValue().asText().toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException bad) {
+                problems.add(path + "." + e.getKey() + ": expected retry, fallback or fail");
+            }
+        });
+        return actions;
     }
 
     private static List<String> sorted(Set<String> set) {

@@ -1,6 +1,7 @@
 package dev.tollgate.routing;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How a route spends its attempts: retries of one target for retryable errors, backoff with full jitter, the cap
@@ -17,11 +18,26 @@ import java.time.Duration;
  * @param cooldown            how long a target cools down when the provider gave no hint
  * @param waitForCooldown     when every target is cooling, wait for the first (within the deadline) instead of 503
  * @param streamIdleTimeout   the longest silence between two chunks of a stream before it is abandoned
+ * @param onError             per error code, an action that replaces the error class's default
  */
 public record AttemptPolicy(int retries, Duration backoffBase, Duration backoffMax, Duration maxRetryWait,
                             Duration deadline, Duration minAttempt, boolean contentPolicyFallback,
                             int failuresToCooldown, Duration cooldown, boolean waitForCooldown,
-                            Duration streamIdleTimeout) {
+                            Duration streamIdleTimeout, Map<String, Action> onError) {
+
+    /** What to do after a failed attempt, when a route overrides the default for an error code. */
+    public enum Action { RETRY, FALLBACK, FAIL }
+
+    public AttemptPolicy {
+        onError = Map.copyOf(onError);
+    }
+
+    public AttemptPolicy(int retries, Duration backoffBase, Duration backoffMax, Duration maxRetryWait,
+                         Duration deadline, Duration minAttempt, boolean contentPolicyFallback,
+                         int failuresToCooldown, Duration cooldown, boolean waitForCooldown, Duration streamIdleTimeout) {
+        this(retries, backoffBase, backoffMax, maxRetryWait, deadline, minAttempt, contentPolicyFallback,
+                failuresToCooldown, cooldown, waitForCooldown, streamIdleTimeout, Map.of());
+    }
 
     public static final AttemptPolicy DEFAULT = new AttemptPolicy(1, Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMillis(500), false, 3, Duration.ofSeconds(30),

@@ -148,6 +148,14 @@ public final class FallbackExecutor {
 
     private Next next(ProviderError e, AttemptPolicy policy, Target target, int retries, int keyIndex) {
         boolean morekeys = keyIndex + 1 < target.credentials().size();
+        AttemptPolicy.Action override = policy.onError().get(e.code());
+        if (override != null) {
+            return switch (override) {
+                case RETRY -> retries < policy.retries() ? Next.SAME_TARGET : Next.NEXT_TARGET;
+                case FALLBACK -> Next.NEXT_TARGET;
+                case FAIL -> Next.STOP;
+            };
+        }
         return switch (e.errorClass()) {
             case FATAL -> {
                 if ("content_filter".equals(e.code()) && policy.contentPolicyFallback()) {

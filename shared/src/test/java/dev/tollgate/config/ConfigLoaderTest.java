@@ -144,6 +144,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void routeTreesAndPoliciesAreValidatedWithPaths() {
+        ConfigException e = problems("""
+                models:
+                  - name: a
+                    policy: {retries: -1, on_error: {content_filter: shrug}}
+                    route:
+                      fallback:
+                        - weighted:
+                            - {weight: 0, provider: mock, model: m}
+                        - {ref: missing}
+                        - {when: [{if: {colour: red}, then: {provider: mock, model: m}}]}
+                  - name: b
+                    route: {ref: c}
+                  - name: c
+                    route: {ref: b}
+                """);
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("models[0].policy.retries: expected a whole number >= 0"), all);
+        assertTrue(all.contains("models[0].policy.on_error.content_filter: expected retry, fallback or fail"), all);
+        assertTrue(all.contains("models[0].route.fallback[0].weighted[0].weight: expected a whole number >= 1"), all);
+        assertTrue(all.contains("models[0].route.fallback[1].ref: no model named 'missing'"), all);
+        assertTrue(all.contains("models[0].route.fallback[2].when[0].if.colour: unknown field"), all);
+        assertTrue(all.contains("routes refer to each other in a cycle: b -> c -> b"), all);
+    }
+
+    @Test
     void textThatIsNotYamlFailsWithTheRootPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.readRaw("models: [", "f.yaml"));
         assertTrue(e.problems().get(0).startsWith("(root): not valid YAML or JSON"), e.getMessage());

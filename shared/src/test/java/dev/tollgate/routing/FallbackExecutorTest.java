@@ -231,6 +231,17 @@ class FallbackExecutorTest {
     }
 
     @Test
+    void aRouteCanOverrideWhatAnErrorCodeDoes() {
+        upstream.fail("a", () -> ProviderError.upstreamNotFound("p", "gone"));
+        AttemptPolicy strict = new AttemptPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(60),
+                Duration.ZERO, false, 3, Duration.ofSeconds(30), false, Duration.ofSeconds(60),
+                Map.of("upstream_not_found", AttemptPolicy.Action.FAIL));
+        ProviderError error = assertThrows(ProviderError.class, () -> run(route(strict, target("a", 0), target("b", 0))));
+        assertEquals("upstream_not_found", error.code());
+        assertEquals(List.of("a"), upstream.calls, "404 would normally fall back; this route fails at once");
+    }
+
+    @Test
     void anEmptyPlanIsAClientErrorNamingTheRoute() {
         ModelRoute route = route(policy(0), target("a", 0));
         ClientError error = assertThrows(ClientError.class, () -> executor.execute(route, List.of(), request, false,
