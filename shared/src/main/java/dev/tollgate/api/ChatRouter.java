@@ -1,6 +1,8 @@
 package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.budget.Budgets;
+import dev.tollgate.budget.Metering;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.GatewayKey;
 import dev.tollgate.config.ModelRoute;
@@ -8,6 +10,7 @@ import dev.tollgate.config.Target;
 import dev.tollgate.errors.ClientError;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.routing.AttemptGuard;
 import dev.tollgate.routing.FallbackExecutor;
 import dev.tollgate.routing.RequestFacts;
 import dev.tollgate.routing.RoutePlanner;
@@ -40,15 +43,18 @@ public final class ChatRouter {
     private final FallbackExecutor executor;
     private final TargetHealth health;
     private final RouteSwitch routeSwitch;
+    private final Budgets budgets;
     private final Clock clock;
 
+    /** @param budgets budgets, rate limits and the usage ledger; null to run without them */
     public ChatRouter(GatewayConfig config, RoutePlanner planner, FallbackExecutor executor, TargetHealth health,
-                      RouteSwitch routeSwitch, Clock clock) {
+                      RouteSwitch routeSwitch, Budgets budgets, Clock clock) {
         this.config = config;
         this.planner = planner;
         this.executor = executor;
         this.health = health;
         this.routeSwitch = routeSwitch;
+        this.budgets = budgets;
         this.clock = clock;
     }
 
@@ -62,6 +68,9 @@ public final class ChatRouter {
         ModelRoute route = config.route(model).orElseThrow(() -> ClientError.modelNotFound(model));
         context.routed(route.name(), stream);
         GatewayKey key = context.key();
+        if (key != null && !key.mayUse(model) && !key.mayUse(route.name())) {
+            throw ClientError.modelNotAllowed(model);
+        }
         RequestFacts facts = RequestFacts.of(request, context::header,
                 key == null ? null : key.team(), key == null ? null : key.tier());
         ModelRoute switched = routeSwitch.switchTo(route.name(), facts, key == null ? null : key.id())
@@ -71,14 +80,21 @@ public final class ChatRouter {
             route = switched;
         }
         List<Target> plan = planner.plan(route, facts);
+        AttemptGuard guard = AttemptGuard.NONE;
+        if (budgets != null) {
+            Metering metering = budgets.start(context.requestId(), key, context.header("x-tollgate-feature"),
+                    route.name(), facts);
+            context.meter(metering, facts.estimatedPromptTokens());
+            guard = metering;
+        }
         if (stream) {
             FallbackExecutor.Answer<ChunkStream> answer = executor.execute(route, plan, request, clientWantsUsage,
-                    context.deadline(), context, (adapter, call) -> adapter.openStream(call));
+                    context.deadline(), context, guard, (adapter, call) -> adapter.openStream(call));
             return new Streaming(new WatchedChunkStream(answer.value(), answer.target(), health,
                     route.policy().streamIdleTimeout(), clock, clock.instant().minus(answer.took())));
         }
         FallbackExecutor.Answer<ChatResult> answer = executor.execute(route, plan, request, clientWantsUsage,
-                context.deadline(), context, (adapter, call) -> adapter.complete(call));
+                context.deadline(), context, guard, (adapter, call) -> adapter.complete(call));
         return new Whole(answer.value());
     }
 }

@@ -2,6 +2,8 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.budget.Metering;
+import dev.tollgate.budget.Money;
 import dev.tollgate.config.GatewayKey;
 import dev.tollgate.config.Target;
 import dev.tollgate.core.GatewayRequest;
@@ -33,6 +35,9 @@ public final class RequestContext implements AttemptListener {
     private String route;
     private Target target;
     private int attempts;
+    private long promptEstimate;
+    private Metering metering;
+    private Metering.Settlement settlement;
 
     public RequestContext(String requestId, GatewayRequest request, String path, RequestLog log) {
         this.requestId = requestId;
@@ -67,6 +72,16 @@ public final class RequestContext implements AttemptListener {
 
     public GatewayKey key() {
         return key;
+    }
+
+    /** Budgets and rate limits of this request, settled when it finishes. */
+    void meter(Metering requestMetering, long estimatedPromptTokens) {
+        this.metering = requestMetering;
+        this.promptEstimate = estimatedPromptTokens;
+    }
+
+    long promptEstimate() {
+        return promptEstimate;
     }
 
     void routed(String routeName, boolean stream) {
@@ -126,13 +141,34 @@ public final class RequestContext implements AttemptListener {
             headers.put("x-tollgate-attempts", Integer.toString(attempts));
             headers.put("x-tollgate-fallbacks", Integer.toString(targetsTried.size() - 1));
         }
+        if (settlement != null) {
+            headers.put("x-tollgate-cost-usd", Money.format(settlement.costNanos()));
+            settlement.tightest().ifPresent(t -> {
+                headers.put("x-tollgate-budget-scope", t.getKey());
+                headers.put("x-tollgate-budget-remaining-usd", Money.format(t.getValue()));
+            });
+        }
         return headers;
     }
 
+    /** The request is over: settle its budgets and fill its log line. {@code usage} null when nothing answered. */
     public void finished(int status, Usage usage, String outcome) {
+        finished(status, usage, false, outcome);
+    }
+
+    public void finished(int status, Usage usage, boolean estimated, String outcome) {
+        long latencyMs = (System.nanoTime() - startNanos) / 1_000_000;
+        if (metering != null && settlement == null) {
+            settlement = metering.complete(usage == null ? null : target, usage == null ? Usage.NONE : usage,
+                    estimated, outcome, status, latencyMs, attempts);
+            summary.put("cost_usd", Money.format(settlement.costNanos()));
+            if (estimated) {
+                summary.put("usage_estimated", true);
+            }
+        }
         summary.put("status", status);
         summary.put("outcome", outcome);
-        summary.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
+        summary.put("latency_ms", latencyMs);
         summary.put("attempts", attempts);
         summary.put("fallbacks", Math.max(0, targetsTried.size() - 1));
         if (target != null) {

@@ -4,6 +4,7 @@ import dev.tollgate.errors.ErrorBody;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.Usage;
 import dev.tollgate.routing.StreamIdleException;
 
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class SsePump {
 
     void writeTo(OutputStream out) throws IOException {
         String outcome = "ok";
+        long forwarded = 0;
         try (chunks) {
             while (true) {
                 byte[] chunk;
@@ -51,12 +53,19 @@ final class SsePump {
                     return;
                 }
                 writeEvent(out, chunk);
+                forwarded++;
             }
         } catch (IOException clientGone) {
             outcome = "client_disconnected";
             throw clientGone;
         } finally {
-            context.finished(200, chunks.usage(), outcome);
+            Usage usage = chunks.usage();
+            boolean estimated = usage.equals(Usage.NONE);
+            if (estimated) {
+                // The stream ended before its usage arrived: charge what was sent, about a token per chunk.
+                usage = new Usage(context.promptEstimate(), forwarded, 0);
+            }
+            context.finished(200, usage, estimated, outcome);
             log.write(context.summary());
         }
     }

@@ -41,7 +41,11 @@ public final class Gateway {
     }
 
     public Gateway(GatewayConfig config, ChatRouter router, RequestLog log) {
-        this.keys = new GatewayKeys(config.keys());
+        this(config, new GatewayKeys(config.keys()), router, log);
+    }
+
+    public Gateway(GatewayConfig config, GatewayKeys keys, ChatRouter router, RequestLog log) {
+        this.keys = keys;
         this.chat = new ChatCompletions(router, log);
         this.models = new ModelList(config);
         this.log = log;
@@ -85,7 +89,12 @@ public final class Gateway {
     }
 
     private void authenticate(GatewayRequest request, RequestContext context) {
-        GatewayKey key = keys.authenticate(request.header("Authorization"));
+        String authorization = request.header("Authorization");
+        if (authorization == null && request.header("x-api-key") != null) {
+            // Anthropic-style clients send the key as x-api-key.
+            authorization = "Bearer " + request.header("x-api-key");
+        }
+        GatewayKey key = keys.authenticate(authorization);
         context.authenticated(key);
     }
 
@@ -101,6 +110,7 @@ public final class Gateway {
 
     private GatewayResponse failure(GatewayException e, RequestContext context) {
         Map<String, String> headers = context.headers("application/json");
+        headers.putAll(e.headers());
         if (e.status() == 429 || e.retryAfter().isPresent()) {
             long seconds = e.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
             headers.put("Retry-After", Long.toString(seconds));

@@ -1,6 +1,13 @@
 package dev.tollgate.core;
 
 import dev.tollgate.api.ChatRouter;
+import dev.tollgate.auth.CachedKeyStore;
+import dev.tollgate.auth.GatewayKeys;
+import dev.tollgate.auth.KeyStore;
+import dev.tollgate.budget.BudgetStore;
+import dev.tollgate.budget.Budgets;
+import dev.tollgate.budget.ConfiguredCostModel;
+import dev.tollgate.budget.InMemoryBudgetStore;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
@@ -19,7 +26,9 @@ import dev.tollgate.routing.RouteSwitch;
 import dev.tollgate.routing.Sleeper;
 import dev.tollgate.routing.TargetHealth;
 import dev.tollgate.secrets.CredentialResolver;
+import dev.tollgate.store.DynamoDbBudgetStore;
 import dev.tollgate.store.DynamoDbCooldownStore;
+import dev.tollgate.store.DynamoDbKeyStore;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -72,20 +81,65 @@ public final class GatewayFactory {
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
-        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), RouteSwitch.NONE,
+        Budgets budgets = budgets(env, clock, log);
+        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), budgets,
                 clock, new SplittableRandom(), Sleeper.REAL, log);
-        return new Setup(new Gateway(config, router, log), config, demoKey);
+        return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, clock), clock), router, log), config,
+                demoKey);
     }
 
     /** The routing engine: planner, attempt loop and target health over one cooldown store. */
     public static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
                                     CooldownStore cooldowns, RouteSwitch routeSwitch, Clock clock,
                                     RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        return router(config, providers, credentials, cooldowns, routeSwitch, null, clock, random, sleeper, log);
+    }
+
+    /** The routing engine with budgets: the budgets' soft limits also switch routes. */
+    public static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                    CooldownStore cooldowns, Budgets budgets, Clock clock,
+                                    RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        return router(config, providers, credentials, cooldowns, budgets, budgets, clock, random, sleeper, log);
+    }
+
+    private static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                     CooldownStore cooldowns, RouteSwitch routeSwitch, Budgets budgets, Clock clock,
+                                     RandomGenerator random, Sleeper sleeper, RequestLog log) {
         LatencyTracker latency = new LatencyTracker();
         TargetHealth health = new TargetHealth(cooldowns, latency, clock);
         RoutePlanner planner = new RoutePlanner(config, random, latency, PriceLookup.CONFIGURED);
         FallbackExecutor executor = new FallbackExecutor(providers, credentials, health, sleeper, random, clock, log);
-        return new ChatRouter(config, planner, executor, health, routeSwitch, clock);
+        return new ChatRouter(config, planner, executor, health, routeSwitch, budgets, clock);
+    }
+
+    /**
+     * Gateway keys: those in the config, then the DynamoDB keys table named by {@code TOLLGATE_KEYS_TABLE} (cached
+     * for {@code TOLLGATE_KEY_CACHE_SECONDS}, default 60: a revocation takes effect within that time).
+     */
+    static KeyStore keys(GatewayConfig config, Map<String, String> env, Clock clock) {
+        KeyStore keys = KeyStore.of(config.keys());
+        String table = env.get("TOLLGATE_KEYS_TABLE");
+        if (table == null || table.isBlank()) {
+            return keys;
+        }
+        Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_KEY_CACHE_SECONDS", "60")));
+        return keys.orElse(new CachedKeyStore(new DynamoDbKeyStore(new Lazy<>(() -> dynamoDb(env)), table), ttl,
+                Duration.ofSeconds(5), clock));
+    }
+
+    /**
+     * Budgets, rate limits and the usage ledger: on DynamoDB when {@code TOLLGATE_BUDGETS_TABLE} is set (with
+     * {@code TOLLGATE_USAGE_TABLE} and {@code TOLLGATE_STATE_TABLE}), else in memory. {@code TOLLGATE_BUDGET_FAIL_MODE}
+     * = open lets requests through when budgets cannot be read (default closed).
+     */
+    static Budgets budgets(Map<String, String> env, Clock clock, RequestLog log) {
+        boolean failOpen = "open".equalsIgnoreCase(env.getOrDefault("TOLLGATE_BUDGET_FAIL_MODE", "closed"));
+        String budgetsTable = env.get("TOLLGATE_BUDGETS_TABLE");
+        BudgetStore store = budgetsTable == null || budgetsTable.isBlank() ? new InMemoryBudgetStore()
+                : new DynamoDbBudgetStore(new Lazy<>(() -> dynamoDb(env)), budgetsTable,
+                        env.getOrDefault("TOLLGATE_USAGE_TABLE", budgetsTable),
+                        env.getOrDefault("TOLLGATE_STATE_TABLE", budgetsTable));
+        return new Budgets(store, new ConfiguredCostModel(), clock, log, failOpen);
     }
 
     /**

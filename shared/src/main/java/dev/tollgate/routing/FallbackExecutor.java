@@ -63,6 +63,11 @@ public final class FallbackExecutor {
 
     public <T> Answer<T> execute(ModelRoute route, List<Target> plan, ObjectNode request, boolean clientWantsUsage,
                                  Instant requestDeadline, AttemptListener listener, Call<T> call) {
+        return execute(route, plan, request, clientWantsUsage, requestDeadline, listener, AttemptGuard.NONE, call);
+    }
+
+    public <T> Answer<T> execute(ModelRoute route, List<Target> plan, ObjectNode request, boolean clientWantsUsage,
+                                 Instant requestDeadline, AttemptListener listener, AttemptGuard guard, Call<T> call) {
         if (plan.isEmpty()) {
             throw ClientError.noTargetFor(route.name(),
                     "no branch matched it, or it is larger than every target's context window");
@@ -71,6 +76,7 @@ public final class FallbackExecutor {
         Instant deadline = earliest(clock.instant().plus(policy.deadline()), requestDeadline);
         ProviderError last = null;
         Instant firstCooldownEnd = null;
+        boolean refusedByBudget = false;
         long contextFloor = -1;
         int rotation = Math.floorMod(keyRotation.getAndIncrement(), 1 << 16);
         for (Target target : plan) {
@@ -92,6 +98,11 @@ public final class FallbackExecutor {
                     throw last != null && last.errorClass() != ErrorClass.FATAL ? last
                             : ProviderError.deadlineExceeded(route.name());
                 }
+                if (!guard.admit(target)) {
+                    listener.skipped(target, "budget");
+                    refusedByBudget = true;
+                    break;
+                }
                 CredentialRef ref = target.credentials().get((rotation + keyIndex) % target.credentials().size());
                 Target bounded = target.timeout().compareTo(remaining) > 0 ? target.withTimeout(remaining) : target;
                 listener.attempted(target);
@@ -103,6 +114,7 @@ public final class FallbackExecutor {
                     health.succeeded(target, took);
                     return new Answer<>(value, target, took);
                 } catch (ProviderError e) {
+                    guard.attemptFailed(target);
                     last = e;
                     listener.failed(target, e);
                     health.failed(target, e, policy);
@@ -133,11 +145,15 @@ public final class FallbackExecutor {
         if (last != null) {
             throw last;
         }
+        if (refusedByBudget) {
+            throw ClientError.budgetExceeded(route.name(), "the budget of every target it could use is spent, "
+                    + "or their prices are unknown under a hard budget");
+        }
         if (firstCooldownEnd != null) {
             Duration wait = Duration.between(clock.instant(), firstCooldownEnd);
             if (policy.waitForCooldown() && clock.instant().plus(wait).plus(policy.minAttempt()).isBefore(deadline)) {
                 sleep(wait);
-                return execute(route, plan, request, clientWantsUsage, deadline, listener, call);
+                return execute(route, plan, request, clientWantsUsage, deadline, listener, guard, call);
             }
             throw ProviderError.allTargetsCoolingDown(route.name(), wait);
         }
