@@ -84,6 +84,13 @@ class BedrockProviderEndToEndTest {
                         base_url: %2$s
                         credential: env:BEDROCK_API_KEY
                         options: {region: eu-west-1}
+                  - name: claude-impatient
+                    targets:
+                      - provider: bedrock
+                        model: "%1$s"
+                        base_url: %2$s
+                        timeout_ms: 300
+                        options: {region: us-east-1}
                 keys:
                   - id: e2e
                     sha256: %3$s
@@ -278,6 +285,23 @@ class BedrockProviderEndToEndTest {
         InternalServerException e = assertThrows(InternalServerException.class,
                 () -> client.chat().completions().create(ask("claude", "Hi").build()));
         assertEquals(502, e.statusCode());
+    }
+
+    @Test
+    void theTargetTimeoutBoundsWholeAnswersAndTheWaitForAStream() {
+        fake.enqueue(Reply.text("late").latency(1500), Reply.text("late stream").latency(1500));
+
+        InternalServerException whole = assertThrows(InternalServerException.class,
+                () -> client.chat().completions().create(ask("claude-impatient", "Hi").build()));
+        assertEquals(504, whole.statusCode());
+
+        InternalServerException streamed = assertThrows(InternalServerException.class, () -> {
+            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                    ask("claude-impatient", "Hi").build())) {
+                stream.stream().forEach(chunk -> { });
+            }
+        });
+        assertEquals(504, streamed.statusCode());
     }
 
     @Test
