@@ -85,7 +85,7 @@ public final class BedrockAdapter implements ProviderAdapter {
             throw ProviderError.timeout(target.provider(), e);
         } catch (Throwable e) {
             events.cancel();
-            if (e instanceof Error fatal && !(e instanceof AssertionError)) {
+            if (e instanceof Error fatal) {
                 throw fatal;
             }
             throw errors.classify(target.provider(), e, call.credential());

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlo
 import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -140,8 +141,8 @@ final class ConverseMessages {
         String arguments = call.path("function").path("arguments").asText("");
         JsonNode input;
         try {
-            input = arguments.isBlank() ? JsonCodec.object() : JsonCodec.parse(arguments.getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
+            input = arguments.isBlank() ? JsonCodec.object()
+                    : JsonCodec.parse(arguments.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             input = null;
         }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.core.SdkNumber;
 import software.amazon.awssdk.core.document.Document;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +68,8 @@ final class Documents {
         if (document.isNumber()) {
             String text = document.asNumber().stringValue();
             return text.contains(".") || text.contains("e") || text.contains("E")
-                    ? NODES.numberNode(new java.math.BigDecimal(text))
-                    : NODES.numberNode(new java.math.BigInteger(text));
+                    ? NODES.numberNode(new BigDecimal(text))
+                    : NODES.numberNode(new BigInteger(text));
         }
         return NODES.textNode(document.asString());
     }
