@@ -15,6 +15,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionContentPart;
 import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -360,6 +362,26 @@ class BedrockProviderEndToEndTest {
         }
         assertEquals("Bearer " + API_KEY, fake.lastRequest().authorization());
         assertFalse(String.join("\n", LOG).contains(API_KEY), "the key never reaches the log");
+    }
+
+    @Test
+    void aDataUrlImageReachesBedrockAsImageBytes() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 1, 2, 3};
+        String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+        fake.enqueue(Reply.text("A tiny image."));
+
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("claude").addUserMessageOfArrayOfContentParts(List.of(
+                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text("What is it?").build()),
+                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(dataUrl).build())
+                                .build()))).build());
+
+        assertEquals("A tiny image.", completion.choices().getFirst().message().content().orElseThrow());
+        JsonNode image = fake.lastRequest().body().at("/messages/0/content/1/image");
+        assertEquals("png", image.get("format").asText());
+        assertEquals(Base64.getEncoder().encodeToString(png), image.at("/source/bytes").asText(),
+                "the bytes travel base64-encoded in the REST-JSON body");
     }
 
     @Test
