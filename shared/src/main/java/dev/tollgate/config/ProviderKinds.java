@@ -13,6 +13,8 @@ public final class ProviderKinds {
         add(new ProviderKind("openai", URI.create("https://api.openai.com/v1"), false, true,
                 ProviderKind.OptionsCheck.NONE));
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
+        // No default URL: the SDK derives the regional endpoint; base_url overrides it (a VPC endpoint, a test fake).
+        add(new ProviderKind("bedrock", null, false, false, BedrockOptionsCheck::problems));
     }
 
     private ProviderKinds() {

@@ -188,4 +188,36 @@ class ConfigLoaderTest {
         assertEquals("openai", target.provider());
         assertEquals(new CredentialRef.Env("OPENAI_API_KEY"), target.credential());
     }
+
+    @Test
+    void aBedrockTargetNeedsNeitherUrlNorCredentialAndKeepsItsRegion() {
+        GatewayConfig config = load("""
+                models:
+                  - name: claude
+                    targets:
+                      - {provider: bedrock, model: "anthropic.claude-3-5-haiku-20241022-v1:0", options: {region: eu-central-1}}
+                      - {provider: bedrock, model: "amazon.nova-lite-v1:0", credential: "secret:#bedrock"}
+                keys: []
+                """);
+        Target first = config.route("claude").orElseThrow().targets().get(0);
+        assertEquals(null, first.baseUrl(), "the SDK derives the regional endpoint");
+        assertEquals(new CredentialRef.None(), first.credential(), "SigV4 from the function's role");
+        assertEquals("eu-central-1", first.options().get("region").asText());
+        assertEquals(new CredentialRef.Secret("", "bedrock"),
+                config.route("claude").orElseThrow().targets().get(1).credential());
+    }
+
+    @Test
+    void badBedrockOptionsAreNamedByPath() {
+        ConfigException e = problems("""
+                models:
+                  - name: claude
+                    targets:
+                      - {provider: bedrock, model: m, options: {region: "US East", profile: x}}
+                keys: []
+                """);
+        String text = String.join("\n", e.problems());
+        assertTrue(text.contains("models[0].targets[0].options.region: expected an AWS region code"), text);
+        assertTrue(text.contains("models[0].targets[0].options.profile: unknown bedrock option"), text);
+    }
 }
