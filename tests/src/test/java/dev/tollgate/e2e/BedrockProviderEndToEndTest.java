@@ -70,9 +70,11 @@ class BedrockProviderEndToEndTest {
             FakeBedrockServer.dummyAwsCredentials().forEach(System::setProperty);
         }
         fake = new FakeBedrockServer();
+        // Retries and cooldowns off: each test scripts the fake's answers one by one (routing has its own tests).
         String yaml = """
                 models:
                   - name: claude
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - provider: bedrock
                         model: "%1$s"
@@ -80,6 +82,7 @@ class BedrockProviderEndToEndTest {
                         timeout_ms: 5000
                         options: {region: us-east-1}
                   - name: claude-with-key
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - provider: bedrock
                         model: "%1$s"
@@ -87,6 +90,7 @@ class BedrockProviderEndToEndTest {
                         credential: env:BEDROCK_API_KEY
                         options: {region: eu-west-1}
                   - name: claude-impatient
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - provider: bedrock
                         model: "%1$s"
