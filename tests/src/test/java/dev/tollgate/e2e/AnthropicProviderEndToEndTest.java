@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,10 @@ class AnthropicProviderEndToEndTest {
                   - name: claude-or-mock
                     targets:
                       - {provider: anthropic, model: %1$s, base_url: "%2$s", credential: "env:ANTHROPIC_KEY"}
+                      - {provider: mock, model: mock-backup, options: {reply: "the backup answered"}}
+                  - name: claude-slow-or-mock
+                    targets:
+                      - {provider: anthropic, model: %1$s, base_url: "%2$s", credential: "env:ANTHROPIC_KEY", timeout_ms: 300}
                       - {provider: mock, model: mock-backup, options: {reply: "the backup answered"}}
                   - name: claude-wrong-key
                     targets:
@@ -249,6 +254,17 @@ class AnthropicProviderEndToEndTest {
         assertEquals(List.of("mock"), response.headers().values("x-tollgate-provider"));
         assertEquals(List.of("2"), response.headers().values("x-tollgate-attempts"));
         assertEquals(1, anthropic.received().size());
+    }
+
+    @Test
+    void slowAnthropicTimesOutAndFallsBackToTheNextTarget() {
+        anthropic.enqueue(FakeAnthropicServer.message(MODEL, "too late", 10, 2).withLatency(Duration.ofMillis(1500)));
+
+        HttpResponseFor<ChatCompletion> response = client.chat().completions().withRawResponse()
+                .create(params("claude-slow-or-mock").build());
+
+        assertEquals("the backup answered", response.parse().choices().getFirst().message().content().orElseThrow());
+        assertEquals(List.of("2"), response.headers().values("x-tollgate-attempts"));
     }
 
     @Test
