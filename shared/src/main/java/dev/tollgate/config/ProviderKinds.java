@@ -1,5 +1,7 @@
 package dev.tollgate.config;
 
+import dev.tollgate.providers.anthropic.AnthropicOptions;
+
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +14,8 @@ public final class ProviderKinds {
     static {
         add(new ProviderKind("openai", URI.create("https://api.openai.com/v1"), false, true,
                 ProviderKind.OptionsCheck.NONE));
+        add(new ProviderKind("anthropic", URI.create("https://api.anthropic.com"), false, true,
+                AnthropicOptions::problems));
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
         // No default URL: the SDK derives the regional endpoint; base_url overrides it (a VPC endpoint, a test fake).
         add(new ProviderKind("bedrock", null, false, false, BedrockOptionsCheck::problems));

@@ -13,6 +13,7 @@ import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.providers.anthropic.AnthropicAdapter;
 import dev.tollgate.providers.bedrock.BedrockAdapter;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
@@ -171,8 +172,8 @@ public final class GatewayFactory {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock),
-                new BedrockAdapter(clock)));
+        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
+                new BedrockAdapter(clock), new MockAdapter(clock)));
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */

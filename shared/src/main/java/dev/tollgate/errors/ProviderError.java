@@ -115,6 +115,16 @@ public final class ProviderError extends GatewayException {
                         + message, ErrorClass.FATAL, upstreamStatus, null, null);
     }
 
+    /**
+     * The request uses a feature this target's provider cannot honour (nothing was sent). Another target of the
+     * route might honour it, so the route moves on; if none does, the client gets this 400.
+     */
+    public static ProviderError unsupportedParameter(String provider, String param, String message) {
+        return new ProviderError(400, "invalid_request_error", "unsupported_parameter",
+                "The provider '" + provider + "' cannot honour '" + param + "': " + message,
+                ErrorClass.FALLBACK, 0, null, null);
+    }
+
     /** The provider's content filter refused the prompt. */
     public static ProviderError contentFiltered(String provider, int upstreamStatus, String message) {
         return new ProviderError(400, "invalid_request_error", "content_filter",
