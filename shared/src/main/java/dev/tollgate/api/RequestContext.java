@@ -56,7 +56,7 @@ public final class RequestContext {
         failure.put("status", error.status());
     }
 
-    String providerLabel() {
+    public String providerLabel() {
         return target == null ? "unknown" : target.provider();
     }
 
