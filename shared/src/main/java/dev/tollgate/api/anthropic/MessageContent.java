@@ -45,9 +45,30 @@ final class MessageContent {
             switch (role) {
                 case "user" -> user(content, path + ".content", out);
                 case "assistant" -> assistant(content, path + ".content", out);
-                default -> throw invalid(path + ".role", "Input should be 'user' or 'assistant'");
+                case "system" -> out.addObject().put("role", "system").put("content", systemText(content, path + ".content"));
+                default -> throw invalid(path + ".role", "Input should be 'user', 'assistant' or 'system'");
             }
         }
+    }
+
+    /** A system prompt, a string or text blocks (cache_control ignored), as one string. */
+    static String systemText(JsonNode system, String path) {
+        if (system.isTextual()) {
+            return system.asText();
+        }
+        if (!system.isArray()) {
+            throw invalid(path, "Input should be a string or a list of text blocks");
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < system.size(); i++) {
+            String blockPath = path + "." + i;
+            String type = blockType(system.get(i), blockPath);
+            if (!"text".equals(type)) {
+                throw unsupported(blockPath, "System block type '" + type + "'");
+            }
+            texts.add(requiredString(system.get(i), "text", blockPath + ".text"));
+        }
+        return String.join(TEXT_JOINER, texts);
     }
 
     private static void user(JsonNode content, String path, ArrayNode out) {

@@ -14,7 +14,6 @@ import static dev.tollgate.api.anthropic.RequestFields.invalid;
 import static dev.tollgate.api.anthropic.RequestFields.optional;
 import static dev.tollgate.api.anthropic.RequestFields.required;
 import static dev.tollgate.api.anthropic.RequestFields.requiredString;
-import static dev.tollgate.api.anthropic.RequestFields.unsupported;
 
 /**
  * An Anthropic Messages request, validated and translated to the OpenAI Chat Completions request that every
@@ -22,13 +21,16 @@ import static dev.tollgate.api.anthropic.RequestFields.unsupported;
  *
  * <p>Parameters OpenAI cannot honour are dropped and listed in {@link #dropped()} (and in the request's log
  * line): {@code top_k} (OpenAI has no top-k sampling; dropping it changes only how widely the model samples,
- * never what is asked) and {@code thinking} (no OpenAI equivalent; the answer simply has no thinking blocks).
- * Fields the gateway does not know are ignored.
+ * never what is asked), {@code thinking} (no OpenAI equivalent; the answer simply has no thinking blocks) and
+ * {@code output_config} (effort and structured-output format are not translated). Other fields the gateway does
+ * not know (cache_control, service_tier, container, ...) are ignored.
  *
  * @param model the public model name the client asked for, also the model its answer names
  * @param dropped the parameters the client sent that could not be honoured
  */
 public record MessagesRequest(String model, boolean stream, ObjectNode openAi, List<String> dropped) {
+
+    private static final List<String> DROPPED = List.of("top_k", "thinking", "output_config");
 
     public static MessagesRequest parse(byte[] bytes) {
         JsonNode node;
@@ -78,7 +80,7 @@ public record MessagesRequest(String model, boolean stream, ObjectNode openAi, L
         ToolsTranslation.translate(optional(body, "tools"), optional(body, "tool_choice"), out);
 
         List<String> dropped = new ArrayList<>();
-        for (String field : List.of("top_k", "thinking")) {
+        for (String field : DROPPED) {
             if (optional(body, field) != null) {
                 dropped.add(field);
             }
@@ -91,23 +93,7 @@ public record MessagesRequest(String model, boolean stream, ObjectNode openAi, L
         if (system == null) {
             return;
         }
-        String text;
-        if (system.isTextual()) {
-            text = system.asText();
-        } else if (system.isArray()) {
-            List<String> texts = new ArrayList<>();
-            for (int i = 0; i < system.size(); i++) {
-                String path = "system." + i;
-                String type = RequestFields.blockType(system.get(i), path);
-                if (!"text".equals(type)) {
-                    throw unsupported(path, "System block type '" + type + "'");
-                }
-                texts.add(requiredString(system.get(i), "text", path + ".text"));
-            }
-            text = String.join(MessageContent.TEXT_JOINER, texts);
-        } else {
-            throw invalid("system", "Input should be a string or a list of text blocks");
-        }
+        String text = MessageContent.systemText(system, "system");
         if (!text.isEmpty()) {
             out.addObject().put("role", "system").put("content", text);
         }

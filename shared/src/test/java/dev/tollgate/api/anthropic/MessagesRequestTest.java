@@ -59,6 +59,17 @@ class MessagesRequestTest {
     }
 
     @Test
+    void systemMessagesInsideTheConversationKeepTheirPlace() throws IOException {
+        MessagesRequest request = parse("""
+                {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"Hi"},
+                  {"role":"system","content":[{"type":"text","text":"Now answer in Spanish."}]},
+                  {"role":"user","content":"Again"}]}""");
+        assertJson("""
+                [{"role":"user","content":"Hi"},{"role":"system","content":"Now answer in Spanish."},
+                 {"role":"user","content":"Again"}]""", request.openAi().get("messages"));
+    }
+
+    @Test
     void toolsAndToolChoiceBecomeFunctions() throws IOException {
         MessagesRequest request = parse("""
                 {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"Weather in Paris?"}],
@@ -152,6 +163,9 @@ class MessagesRequestTest {
                 {"model":"m","max_tokens":10,"top_k":40,"thinking":{"type":"enabled","budget_tokens":1024},
                  "stream":true,"messages":[{"role":"user","content":"x"}]}""");
         assertEquals(List.of("top_k", "thinking"), request.dropped());
+        assertEquals(List.of("output_config"), parse("""
+                {"model":"m","max_tokens":10,"output_config":{"effort":"low"},"messages":[{"role":"user","content":"x"}]}""")
+                .dropped());
         assertFalse(request.openAi().has("top_k"));
         assertFalse(request.openAi().has("thinking"));
         assertTrue(request.stream());
@@ -164,7 +178,8 @@ class MessagesRequestTest {
         assertInvalid("model", "{\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertInvalid("max_tokens", "{\"model\":\"m\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertInvalid("messages", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[]}");
-        assertInvalid("messages.0.role", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}");
+        assertInvalid("messages.0.role", "{\"model\":\"m\",\"max_tokens\":5,\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}");
+        assertInvalid("system.0", "{\"model\":\"m\",\"max_tokens\":5,\"system\":[{\"type\":\"image\"}],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertInvalid("messages.0.content.0", """
                 {"model":"m","max_tokens":5,"messages":[{"role":"user","content":[
                   {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}}]}]}""");
