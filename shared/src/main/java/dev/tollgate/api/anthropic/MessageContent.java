@@ -45,7 +45,8 @@ final class MessageContent {
             switch (role) {
                 case "user" -> user(content, path + ".content", out);
                 case "assistant" -> assistant(content, path + ".content", out);
-                case "system" -> out.addObject().put("role", "system").put("content", systemText(content, path + ".content"));
+                case "system" -> out.addObject().put("role", "system")
+                        .put("content", systemText(content, path + ".content"));
                 default -> throw invalid(path + ".role", "Input should be 'user', 'assistant' or 'system'");
             }
         }

@@ -84,8 +84,8 @@ public final class MessageStreamTranslator {
             }
             String arguments = call.path("function").path("arguments").asText("");
             if (!arguments.isEmpty()) {
-                ObjectNode jsonDelta = JsonCodec.object().put("type", "input_json_delta").put("partial_json", arguments);
-                events.add(delta(block, jsonDelta));
+                ObjectNode piece = JsonCodec.object().put("type", "input_json_delta").put("partial_json", arguments);
+                events.add(delta(block, piece));
             }
         }
         String finish = choice.path("finish_reason").asText(null);

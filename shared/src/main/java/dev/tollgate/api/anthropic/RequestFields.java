@@ -3,7 +3,7 @@ package dev.tollgate.api.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.errors.ClientError;
 
-/** Field checks for the Anthropic request; errors name the field the way the Anthropic API does (messages.0.content). */
+/** Field checks for the Anthropic request; errors name the field as the Anthropic API does: messages.0.content. */
 final class RequestFields {
 
     private RequestFields() {
