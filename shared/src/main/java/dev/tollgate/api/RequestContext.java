@@ -80,7 +80,7 @@ public final class RequestContext implements AttemptListener {
         this.promptEstimate = estimatedPromptTokens;
     }
 
-    long promptEstimate() {
+    public long promptEstimate() {
         return promptEstimate;
     }
 
@@ -120,7 +120,7 @@ public final class RequestContext implements AttemptListener {
         skip.put("skipped", reason);
     }
 
-    String providerLabel() {
+    public String providerLabel() {
         return target == null ? "unknown" : target.provider();
     }
 

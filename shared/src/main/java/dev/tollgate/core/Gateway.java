@@ -1,15 +1,17 @@
 package dev.tollgate.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.AnthropicMessages;
 import dev.tollgate.api.ChatCompletions;
 import dev.tollgate.api.ChatRouter;
 import dev.tollgate.api.ModelList;
 import dev.tollgate.api.RequestContext;
+import dev.tollgate.api.anthropic.AnthropicErrors;
 import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.config.GatewayKey;
 import dev.tollgate.errors.ClientError;
-import dev.tollgate.errors.ErrorBody;
+import dev.tollgate.errors.ErrorFormat;
 import dev.tollgate.errors.GatewayException;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
@@ -31,6 +33,7 @@ public final class Gateway {
 
     private final GatewayKeys keys;
     private final ChatCompletions chat;
+    private final AnthropicMessages messages;
     private final ModelList models;
     private final RequestLog log;
 
@@ -47,6 +50,7 @@ public final class Gateway {
     public Gateway(GatewayConfig config, GatewayKeys keys, ChatRouter router, RequestLog log) {
         this.keys = keys;
         this.chat = new ChatCompletions(router, log);
+        this.messages = new AnthropicMessages(router, log);
         this.models = new ModelList(config);
         this.log = log;
     }
@@ -57,11 +61,21 @@ public final class Gateway {
         try {
             return route(request, path, context);
         } catch (GatewayException e) {
-            return failure(e, context);
+            return failure(e, context, errorFormat(path));
         } catch (RuntimeException e) {
             log.error("unexpected failure handling request " + context.requestId(), e);
-            return failure(ClientError.internal(), context);
+            return failure(ClientError.internal(), context, errorFormat(path));
         }
+    }
+
+    /**
+     * A request a door refused before the core saw it (a body over the size limit): answered and logged like any
+     * failure, in the error format of its path.
+     */
+    public GatewayResponse refuse(String method, String rawPath, GatewayException error) {
+        String path = normalise(rawPath);
+        GatewayRequest request = new GatewayRequest(method, path, Map.of(), null);
+        return failure(error, new RequestContext(UUID.randomUUID().toString(), request, path, log), errorFormat(path));
     }
 
     private GatewayResponse route(GatewayRequest request, String path, RequestContext context) {
@@ -74,6 +88,11 @@ public final class Gateway {
             requireMethod("POST", method, path);
             authenticate(request, context);
             return chat.handle(request, context);
+        }
+        if (path.equals("/v1/messages")) {
+            requireMethod("POST", method, path);
+            authenticate(request, context);
+            return messages.handle(request, context);
         }
         if (path.equals("/v1/models")) {
             requireMethod("GET", method, path);
@@ -88,14 +107,21 @@ public final class Gateway {
         throw ClientError.unknownPath(method, path);
     }
 
+    /** The gateway key comes as {@code Authorization: Bearer} (OpenAI SDKs) or {@code x-api-key} (Anthropic SDKs). */
     private void authenticate(GatewayRequest request, RequestContext context) {
         String authorization = request.header("Authorization");
-        if (authorization == null && request.header("x-api-key") != null) {
+        if (authorization == null || authorization.isBlank()) {
             // Anthropic-style clients send the key as x-api-key.
-            authorization = "Bearer " + request.header("x-api-key");
+            authorization = request.header("x-api-key");
         }
         GatewayKey key = keys.authenticate(authorization);
         context.authenticated(key);
+    }
+
+    /** Clients of the Anthropic endpoint get Anthropic-shaped errors, everyone else OpenAI-shaped ones. */
+    private static ErrorFormat errorFormat(String path) {
+        return path.equals("/v1/messages") || path.startsWith("/v1/messages/") ? AnthropicErrors.FORMAT
+                : ErrorFormat.OPENAI;
     }
 
     private static void requireMethod(String expected, String method, String path) {
@@ -108,7 +134,7 @@ public final class Gateway {
         return new GatewayResponse.Buffered(200, context.headers("application/json"), body);
     }
 
-    private GatewayResponse failure(GatewayException e, RequestContext context) {
+    private GatewayResponse failure(GatewayException e, RequestContext context, ErrorFormat format) {
         Map<String, String> headers = context.headers("application/json");
         headers.putAll(e.headers());
         if (e.status() == 429 || e.retryAfter().isPresent()) {
@@ -119,7 +145,7 @@ public final class Gateway {
         ObjectNode summary = context.summary();
         summary.put("error_type", e.type());
         log.write(summary);
-        return new GatewayResponse.Buffered(e.status(), headers, ErrorBody.bytes(e));
+        return new GatewayResponse.Buffered(e.status(), headers, format.render(e, context.requestId()));
     }
 
     private static String normalise(String path) {

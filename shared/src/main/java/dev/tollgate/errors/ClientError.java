@@ -82,7 +82,8 @@ public final class ClientError extends GatewayException {
 
     public static ClientError missingApiKey() {
         return new ClientError(401, "invalid_request_error", "missing_api_key", null,
-                "You didn't provide an API key. Send it as 'Authorization: Bearer <gateway key>'.");
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <gateway key>' "
+                        + "or 'x-api-key: <gateway key>'.");
     }
 
     public static ClientError invalidApiKey() {

@@ -9,7 +9,6 @@ import dev.tollgate.core.GatewayFactory;
 import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.errors.ClientError;
-import dev.tollgate.errors.ErrorBody;
 import dev.tollgate.log.RequestLog;
 
 import java.io.IOException;
@@ -64,9 +63,8 @@ public final class LocalServer implements AutoCloseable {
             }
             GatewayResponse response;
             if (body.length > MAX_BODY_BYTES) {
-                ClientError error = ClientError.payloadTooLarge(MAX_BODY_BYTES);
-                response = new GatewayResponse.Buffered(error.status(), Map.of("Content-Type", "application/json"),
-                        ErrorBody.bytes(error));
+                response = gateway.refuse(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                        ClientError.payloadTooLarge(MAX_BODY_BYTES));
             } else {
                 response = gateway.handle(new GatewayRequest(exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(), headers(exchange.getRequestHeaders()), body));

@@ -62,6 +62,43 @@ class LambdaHandlerTest {
     }
 
     @Test
+    void anthropicMessagesEventWithXApiKeyGetsAnAnthropicMessage() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event("messages.json"), null);
+        assertEquals(200, response.getStatusCode());
+        assertEquals("application/json", response.getHeaders().get("Content-Type"));
+        JsonNode body = MAPPER.readTree(response.getBody());
+        assertEquals("message", body.get("type").asText());
+        assertEquals("demo", body.get("model").asText());
+        assertEquals("This is Tollgate's mock provider. You said: Hello from the Lambda event",
+                body.at("/content/0/text").asText());
+        assertEquals("end_turn", body.get("stop_reason").asText());
+        assertTrue(body.at("/usage/output_tokens").asLong() > 0);
+    }
+
+    @Test
+    void streamedAnthropicMessagesEventIsCollectedIntoNamedEvents() throws IOException {
+        APIGatewayProxyRequestEvent event = event("messages.json");
+        event.setBody(event.getBody().replace("\"max_tokens\":256,", "\"max_tokens\":256,\"stream\":true,"));
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        assertEquals(200, response.getStatusCode());
+        assertTrue(response.getBody().startsWith("event: message_start\ndata: {\"type\":\"message_start\""),
+                response.getBody());
+        assertTrue(response.getBody().endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"),
+                response.getBody());
+    }
+
+    @Test
+    void anthropicMessagesEventWithABadKeyGetsAnAnthropicError() throws IOException {
+        APIGatewayProxyRequestEvent event = event("messages.json");
+        event.getHeaders().put("x-api-key", "wrong");
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+        assertEquals(401, response.getStatusCode());
+        JsonNode body = MAPPER.readTree(response.getBody());
+        assertEquals("error", body.get("type").asText());
+        assertEquals("authentication_error", body.at("/error/type").asText());
+    }
+
+    @Test
     void modelsAndHealthEventsAnswer() throws IOException {
         APIGatewayProxyResponseEvent models = handler.handleRequest(event("models.json"), null);
         assertEquals(200, models.getStatusCode());
