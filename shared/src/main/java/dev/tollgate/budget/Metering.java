@@ -37,6 +37,7 @@ public final class Metering implements AttemptGuard {
     private final Map<String, BudgetLimit> applied = new HashMap<>();
     private Reservation held;
     private Target heldFor;
+    private ModelPrice heldPrice;
     private long heldTokens;
     private int attempts;
     private boolean rateCounted;
@@ -104,6 +105,7 @@ public final class Metering implements AttemptGuard {
         rateCounted = true;
         held = reservation;
         heldFor = target;
+        heldPrice = price.orElse(null);
         heldTokens = rates.stream().filter(r -> r.kind().equals("tpm")).mapToLong(Reservation.RateCharge::amount).sum();
         applied.clear();
         applied.putAll(limits);
@@ -158,7 +160,10 @@ public final class Metering implements AttemptGuard {
      */
     public Settlement complete(Target answered, Usage usage, boolean estimated, String outcome, int status,
                                long latencyMs, int attemptCount) {
-        Optional<ModelPrice> price = answered == null ? Optional.empty() : budgets.costs().price(answered);
+        // The price the hold was made at is the price settled at, even if the book changed meanwhile.
+        Optional<ModelPrice> price = answered == null ? Optional.empty()
+                : heldFor != null && answered.id().equals(heldFor.id()) && heldPrice != null ? Optional.of(heldPrice)
+                : budgets.costs().price(answered);
         long cost = price.map(p -> budgets.costs().costNanos(p, usage)).orElse(0L);
         Instant now = budgets.clock().instant();
         LedgerEntry entry = new LedgerEntry(requestId, now, key == null ? null : key.id(),

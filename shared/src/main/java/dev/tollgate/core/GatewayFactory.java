@@ -6,8 +6,9 @@ import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.auth.KeyStore;
 import dev.tollgate.budget.BudgetStore;
 import dev.tollgate.budget.Budgets;
-import dev.tollgate.budget.ConfiguredCostModel;
 import dev.tollgate.budget.InMemoryBudgetStore;
+import dev.tollgate.budget.PriceBookCostModel;
+import dev.tollgate.pricing.PriceBook;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
@@ -22,7 +23,6 @@ import dev.tollgate.routing.CooldownStore;
 import dev.tollgate.routing.FallbackExecutor;
 import dev.tollgate.routing.InMemoryCooldownStore;
 import dev.tollgate.routing.LatencyTracker;
-import dev.tollgate.routing.PriceLookup;
 import dev.tollgate.routing.RoutePlanner;
 import dev.tollgate.routing.RouteSwitch;
 import dev.tollgate.routing.Sleeper;
@@ -109,7 +109,7 @@ public final class GatewayFactory {
                                      RandomGenerator random, Sleeper sleeper, RequestLog log) {
         LatencyTracker latency = new LatencyTracker();
         TargetHealth health = new TargetHealth(cooldowns, latency, clock);
-        RoutePlanner planner = new RoutePlanner(config, random, latency, PriceLookup.CONFIGURED);
+        RoutePlanner planner = new RoutePlanner(config, random, latency, PriceBook.lookup());
         FallbackExecutor executor = new FallbackExecutor(providers, credentials, health, sleeper, random, clock, log);
         return new ChatRouter(config, planner, executor, health, routeSwitch, budgets, clock);
     }
@@ -141,7 +141,7 @@ public final class GatewayFactory {
                 : new DynamoDbBudgetStore(new Lazy<>(() -> dynamoDb(env)), budgetsTable,
                         env.getOrDefault("TOLLGATE_USAGE_TABLE", budgetsTable),
                         env.getOrDefault("TOLLGATE_STATE_TABLE", budgetsTable));
-        return new Budgets(store, new ConfiguredCostModel(), clock, log, failOpen);
+        return new Budgets(store, new PriceBookCostModel(PriceBook.lookup()), clock, log, failOpen);
     }
 
     /**

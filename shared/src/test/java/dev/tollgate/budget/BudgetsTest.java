@@ -83,7 +83,7 @@ class BudgetsTest {
                   - {id: team-key, sha256: %s, team: search}
                 """.formatted(GatewayKeys.sha256(KEY)), "test"), "test");
         RequestLog requestLog = new RequestLog(log::add);
-        Budgets budgets = new Budgets(store, new ConfiguredCostModel(), clock, requestLog, false);
+        Budgets budgets = new Budgets(store, new PriceBookCostModel(dev.tollgate.routing.PriceLookup.CONFIGURED), clock, requestLog, false);
         var keys = dev.tollgate.auth.KeyStore.of(config.keys()).orElse(dev.tollgate.auth.KeyStore.of(List.of(
                 new GatewayKey("limited", GatewayKeys.sha256(LIMITED_KEY), null, null, Set.of("main"), 2, 0, List.of(),
                         false, null))));
@@ -245,7 +245,7 @@ class BudgetsTest {
                 usdNanos("1"), 700, null)), List.of(), 700, clock.now.plusSeconds(60));
         assertTrue(assertDoesNotRefuse(stale));
         assertEquals(1000, store.windows(Map.of("global", "total")).get("global").committedNanos());
-        Budgets budgets = new Budgets(store, new ConfiguredCostModel(), clock, new RequestLog(log::add), false);
+        Budgets budgets = new Budgets(store, new PriceBookCostModel(dev.tollgate.routing.PriceLookup.CONFIGURED), clock, new RequestLog(log::add), false);
         assertEquals(0, budgets.releaseExpired(clock.now));
         assertEquals(1, budgets.releaseExpired(clock.now.plus(Duration.ofMinutes(2))));
         assertEquals(300, store.windows(Map.of("global", "total")).get("global").committedNanos());
