@@ -45,7 +45,10 @@ public final class ChatCompletions {
         } catch (IOException e) {
             throw ClientError.invalidJson();
         }
-        if (node == null || !node.isObject()) {
+        if (node == null || node.isMissingNode()) {
+            throw ClientError.invalidJson();
+        }
+        if (!node.isObject()) {
             throw ClientError.invalidRequest(null, "The request body must be a JSON object.");
         }
         ObjectNode body = (ObjectNode) node;
@@ -56,24 +59,7 @@ public final class ChatCompletions {
         if (!model.isTextual() || model.asText().isBlank()) {
             throw ClientError.invalidRequest("model", "'model' must be a non-empty string.");
         }
-        JsonNode messages = body.get("messages");
-        if (messages == null || messages.isNull()) {
-            throw ClientError.missingParam("messages");
-        }
-        if (!messages.isArray() || messages.isEmpty()) {
-            throw ClientError.invalidRequest("messages", "'messages' must be a non-empty array.");
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            JsonNode message = messages.get(i);
-            if (!message.isObject() || !message.path("role").isTextual()) {
-                throw ClientError.invalidRequest("messages[" + i + "]",
-                        "Each message must be an object with a string 'role'.");
-            }
-        }
-        JsonNode stream = body.get("stream");
-        if (stream != null && !stream.isNull() && !stream.isBoolean()) {
-            throw ClientError.invalidRequest("stream", "'stream' must be a boolean.");
-        }
+        ChatRequestRules.check(body);
         return body;
     }
 }

@@ -92,8 +92,9 @@ public final class ClientError extends GatewayException {
     }
 
     public static ClientError modelNotFound(String model) {
+        String shown = model.length() <= 128 ? model : model.substring(0, 128) + "...";
         return new ClientError(404, "invalid_request_error", "model_not_found", "model",
-                "The model '" + model + "' does not exist or you do not have access to it.");
+                "The model '" + shown + "' does not exist or you do not have access to it.");
     }
 
     public static ClientError unknownPath(String method, String path) {

@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 public final class JsonCodec {
 
     public static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+            // "{...} garbage" is not JSON; accepting it would hide a client's bug.
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     private JsonCodec() {
     }

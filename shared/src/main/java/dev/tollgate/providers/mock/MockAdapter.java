@@ -105,6 +105,9 @@ public final class MockAdapter implements ProviderAdapter {
     }
 
     private MockReply prepare(ChatCall call) {
+        if (call.request().path("n").asInt(1) > 1) {
+            throw ProviderError.unsupportedParameter("mock", "n", "the mock provider answers with one choice");
+        }
         ObjectNode options = call.target().options();
         long latency = options.path("latency_ms").asLong(0);
         if (latency > 0) {
