@@ -15,7 +15,12 @@ public final class ProviderError extends GatewayException {
 
     private ProviderError(int status, String type, String code, String message, ErrorClass errorClass,
                           int upstreamStatus, Duration retryAfter, Throwable cause) {
-        super(status, type, code, null, message, cause);
+        this(status, type, code, null, message, errorClass, upstreamStatus, retryAfter, cause);
+    }
+
+    private ProviderError(int status, String type, String code, String param, String message, ErrorClass errorClass,
+                          int upstreamStatus, Duration retryAfter, Throwable cause) {
+        super(status, type, code, param, message, cause);
         this.errorClass = errorClass;
         this.upstreamStatus = upstreamStatus;
         this.retryAfter = retryAfter;
@@ -120,5 +125,15 @@ public final class ProviderError extends GatewayException {
         return new ProviderError(400, "invalid_request_error", "content_filter",
                 "The upstream provider '" + provider + "' refused the request under its content policy: " + message,
                 ErrorClass.FATAL, upstreamStatus, null, null);
+    }
+
+    /**
+     * The request asks for something this target's provider cannot do faithfully (a parameter or content type
+     * with no mapping); nothing was sent. Another target may support it, so the route moves on.
+     */
+    public static ProviderError unsupportedParameter(String provider, String param, String message) {
+        return new ProviderError(400, "invalid_request_error", "unsupported_parameter", param,
+                "The provider '" + provider + "' does not support this request: " + message,
+                ErrorClass.FALLBACK, 0, null, null);
     }
 }

@@ -12,16 +12,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Passes an OpenAI SSE stream through chunk for chunk. The usage chunk (empty choices, usage set) is
- * read for metering and dropped when the gateway, not the client, asked for it.
+ * read for metering and dropped when the gateway, not the client, asked for it. A stream that ends before
+ * {@code [DONE]} and before any finish_reason was cut short: that is an error, never a quietly shorter answer.
  */
-final class OpenAiChunkStream implements ChunkStream {
+public final class OpenAiChunkStream implements ChunkStream {
 
     private final InputStream body;
     private final SseReader reader;
     private final boolean clientWantsUsage;
     private Usage usage = Usage.NONE;
+    private boolean finished;
 
-    OpenAiChunkStream(InputStream body, boolean clientWantsUsage) {
+    public OpenAiChunkStream(InputStream body, boolean clientWantsUsage) {
         this.body = body;
         this.reader = new SseReader(body);
         this.clientWantsUsage = clientWantsUsage;
@@ -31,12 +33,29 @@ final class OpenAiChunkStream implements ChunkStream {
     public byte[] next() throws IOException {
         while (true) {
             SseReader.Event event = reader.next();
-            if (event == null || "[DONE]".equals(event.data())) {
+            if (event == null) {
+                if (!finished) {
+                    throw new IOException("the upstream stream ended before [DONE] and before a finish_reason");
+                }
+                return null;
+            }
+            if ("[DONE]".equals(event.data())) {
                 return null;
             }
             byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
             JsonNode chunk = JsonCodec.parse(data);
-            JsonNode usageNode = chunk == null ? null : chunk.get("usage");
+            if (chunk == null || !chunk.isObject()) {
+                throw new IOException("the upstream sent a chunk that is not a JSON object");
+            }
+            if (chunk.has("error")) {
+                throw new IOException("the upstream reported an error mid-stream");
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                if (choice.hasNonNull("finish_reason")) {
+                    finished = true;
+                }
+            }
+            JsonNode usageNode = chunk.get("usage");
             if (usageNode != null && usageNode.isObject()) {
                 usage = Usage.fromOpenAi(usageNode);
                 if (!clientWantsUsage && chunk.path("choices").isEmpty()) {
