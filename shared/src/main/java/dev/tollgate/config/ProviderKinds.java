@@ -1,5 +1,7 @@
 package dev.tollgate.config;
 
+import dev.tollgate.providers.gemini.GeminiOptions;
+
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +15,8 @@ public final class ProviderKinds {
         add(new ProviderKind("openai", URI.create("https://api.openai.com/v1"), false, true,
                 ProviderKind.OptionsCheck.NONE));
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
+        add(new ProviderKind("gemini", URI.create("https://generativelanguage.googleapis.com/v1beta"), false, true,
+                GeminiOptions::problems));
     }
 
     private ProviderKinds() {

@@ -5,6 +5,7 @@ import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.providers.gemini.GeminiAdapter;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
 import dev.tollgate.secrets.CredentialResolver;
@@ -63,7 +64,8 @@ public final class GatewayFactory {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock)));
+        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock),
+                new GeminiAdapter(http, clock)));
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */
