@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import dev.tollgate.providers.azure.AzureOptions;
 import dev.tollgate.providers.gemini.GeminiOptions;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ public final class ProviderKinds {
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
         add(new ProviderKind("gemini", URI.create("https://generativelanguage.googleapis.com/v1beta"), false, true,
                 GeminiOptions::problems));
+        add(new ProviderKind("azure", null, true, true, AzureOptions::problems));
     }
 
     private ProviderKinds() {

@@ -5,6 +5,7 @@ import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.providers.azure.AzureOpenAiAdapter;
 import dev.tollgate.providers.gemini.GeminiAdapter;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
@@ -65,7 +66,7 @@ public final class GatewayFactory {
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock),
-                new GeminiAdapter(http, clock)));
+                new GeminiAdapter(http, clock), new AzureOpenAiAdapter(http, clock)));
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */
