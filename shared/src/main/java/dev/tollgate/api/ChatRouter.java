@@ -1,26 +1,30 @@
 package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.budget.Budgets;
+import dev.tollgate.budget.Metering;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.GatewayKey;
 import dev.tollgate.config.ModelRoute;
 import dev.tollgate.config.Target;
 import dev.tollgate.errors.ClientError;
-import dev.tollgate.errors.ErrorClass;
-import dev.tollgate.errors.ProviderError;
-import dev.tollgate.log.RequestLog;
-import dev.tollgate.providers.ChatCall;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
-import dev.tollgate.providers.ProviderRegistry;
-import dev.tollgate.secrets.Credential;
-import dev.tollgate.secrets.CredentialResolver;
-import dev.tollgate.secrets.CredentialUnavailableException;
+import dev.tollgate.routing.AttemptGuard;
+import dev.tollgate.routing.FallbackExecutor;
+import dev.tollgate.routing.RequestFacts;
+import dev.tollgate.routing.RoutePlanner;
+import dev.tollgate.routing.RouteSwitch;
+import dev.tollgate.routing.TargetHealth;
+import dev.tollgate.routing.WatchedChunkStream;
 
-import java.util.Optional;
+import java.time.Clock;
+import java.util.List;
 
 /**
- * Sends one OpenAI-format chat request along its route: each target in order until one answers. Every inbound
- * format (OpenAI, Anthropic) translates to this request and renders what comes back in its own format.
+ * Sends one OpenAI-format chat request along its route: plan the targets for this request, then walk them with
+ * the route's attempt policy. Every inbound format (OpenAI, Anthropic) translates to this request and renders what
+ * comes back in its own format.
  */
 public final class ChatRouter {
 
@@ -35,15 +39,23 @@ public final class ChatRouter {
     }
 
     private final GatewayConfig config;
-    private final ProviderRegistry providers;
-    private final CredentialResolver credentials;
-    private final RequestLog log;
+    private final RoutePlanner planner;
+    private final FallbackExecutor executor;
+    private final TargetHealth health;
+    private final RouteSwitch routeSwitch;
+    private final Budgets budgets;
+    private final Clock clock;
 
-    public ChatRouter(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials, RequestLog log) {
+    /** @param budgets budgets, rate limits and the usage ledger; null to run without them */
+    public ChatRouter(GatewayConfig config, RoutePlanner planner, FallbackExecutor executor, TargetHealth health,
+                      RouteSwitch routeSwitch, Budgets budgets, Clock clock) {
         this.config = config;
-        this.providers = providers;
-        this.credentials = credentials;
-        this.log = log;
+        this.planner = planner;
+        this.executor = executor;
+        this.health = health;
+        this.routeSwitch = routeSwitch;
+        this.budgets = budgets;
+        this.clock = clock;
     }
 
     /**
@@ -55,33 +67,34 @@ public final class ChatRouter {
         String model = request.get("model").asText();
         ModelRoute route = config.route(model).orElseThrow(() -> ClientError.modelNotFound(model));
         context.routed(route.name(), stream);
-        ProviderError last = null;
-        for (Target target : route.targets()) {
-            context.attempted(target);
-            try {
-                ChatCall call = new ChatCall(request, target, credential(target), clientWantsUsage);
-                return stream ? new Streaming(providers.adapter(target.provider()).openStream(call))
-                        : new Whole(providers.adapter(target.provider()).complete(call));
-            } catch (ProviderError e) {
-                last = e;
-                context.failedAttempt(target, e);
-                if (e.errorClass() == ErrorClass.FATAL) {
-                    break;
-                }
-            }
+        GatewayKey key = context.key();
+        if (key != null && !key.mayUse(model) && !key.mayUse(route.name())) {
+            throw ClientError.modelNotAllowed(model);
         }
-        throw last;
-    }
-
-    private Optional<Credential> credential(Target target) {
-        try {
-            return credentials.resolve(target.credential());
-        } catch (CredentialUnavailableException e) {
-            var event = log.event("ERROR", "credential unavailable");
-            event.put("target", target.label());
-            event.put("reason", e.getMessage());
-            log.write(event);
-            throw ProviderError.credentialUnavailable(target.provider(), e);
+        RequestFacts facts = RequestFacts.of(request, context::header,
+                key == null ? null : key.team(), key == null ? null : key.tier());
+        ModelRoute switched = routeSwitch.switchTo(route.name(), facts, key == null ? null : key.id())
+                .flatMap(config::route).orElse(route);
+        if (switched != route) {
+            context.switchedRoute(route.name(), switched.name());
+            route = switched;
         }
+        List<Target> plan = planner.plan(route, facts);
+        AttemptGuard guard = AttemptGuard.NONE;
+        if (budgets != null) {
+            Metering metering = budgets.start(context.requestId(), key, context.header("x-tollgate-feature"),
+                    route.name(), facts);
+            context.meter(metering, facts.estimatedPromptTokens());
+            guard = metering;
+        }
+        if (stream) {
+            FallbackExecutor.Answer<ChunkStream> answer = executor.execute(route, plan, request, clientWantsUsage,
+                    context.deadline(), context, guard, (adapter, call) -> adapter.openStream(call));
+            return new Streaming(new WatchedChunkStream(answer.value(), answer.target(), health,
+                    route.policy().streamIdleTimeout(), clock, clock.instant().minus(answer.took())));
+        }
+        FallbackExecutor.Answer<ChatResult> answer = executor.execute(route, plan, request, clientWantsUsage,
+                context.deadline(), context, guard, (adapter, call) -> adapter.complete(call));
+        return new Whole(answer.value());
     }
 }

@@ -4,6 +4,8 @@ import dev.tollgate.errors.ErrorBody;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.Usage;
+import dev.tollgate.routing.StreamIdleException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,14 +33,17 @@ final class SsePump {
 
     void writeTo(OutputStream out) throws IOException {
         String outcome = "ok";
+        long forwarded = 0;
         try (chunks) {
             while (true) {
                 byte[] chunk;
                 try {
                     chunk = chunks.next();
                 } catch (IOException | RuntimeException e) {
-                    outcome = "upstream_stream_broken";
-                    ProviderError error = ProviderError.malformedResponse(context.providerLabel(), e);
+                    ProviderError error = e instanceof StreamIdleException
+                            ? ProviderError.timeout(context.providerLabel(), e)
+                            : ProviderError.streamBroken(context.providerLabel(), e);
+                    outcome = error.code();
                     writeEvent(out, ErrorBody.bytes(error));
                     return;
                 }
@@ -48,12 +53,19 @@ final class SsePump {
                     return;
                 }
                 writeEvent(out, chunk);
+                forwarded++;
             }
         } catch (IOException clientGone) {
             outcome = "client_disconnected";
             throw clientGone;
         } finally {
-            context.finished(200, chunks.usage(), outcome);
+            Usage usage = chunks.usage();
+            boolean estimated = usage.equals(Usage.NONE);
+            if (estimated) {
+                // The stream ended before its usage arrived: charge what was sent, about a token per chunk.
+                usage = new Usage(context.promptEstimate(), forwarded, 0);
+            }
+            context.finished(200, usage, estimated, outcome);
             log.write(context.summary());
         }
     }

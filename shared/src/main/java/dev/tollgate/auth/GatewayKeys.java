@@ -6,19 +6,26 @@ import dev.tollgate.errors.ClientError;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** Authenticates callers by the SHA-256 of their gateway key; plain keys are never kept. */
+/**
+ * Authenticates callers by the SHA-256 of their gateway key; plain keys are never kept. The lookup is by hash, so
+ * response timing can reveal nothing of a key but whether its hash exists.
+ */
 public final class GatewayKeys {
 
-    private final Map<String, GatewayKey> byHash;
+    private final KeyStore store;
+    private final Clock clock;
 
     public GatewayKeys(List<GatewayKey> keys) {
-        this.byHash = keys.stream().collect(Collectors.toUnmodifiableMap(GatewayKey::sha256, Function.identity()));
+        this(KeyStore.of(keys), Clock.systemUTC());
+    }
+
+    public GatewayKeys(KeyStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
     }
 
     /** The key named by an {@code Authorization: Bearer} header, or a 401 error. */
@@ -31,9 +38,9 @@ public final class GatewayKeys {
         if (token.isEmpty()) {
             throw ClientError.missingApiKey();
         }
-        GatewayKey key = byHash.get(sha256(token));
-        if (key == null) {
-            throw ClientError.invalidApiKey();
+        GatewayKey key = store.find(sha256(token)).orElseThrow(ClientError::invalidApiKey);
+        if (!key.usableAt(clock.instant())) {
+            throw ClientError.keyRevoked();
         }
         return key;
     }

@@ -1,11 +1,13 @@
 package dev.tollgate.config;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.json.JsonCodec;
-import dev.tollgate.secrets.CredentialRef;
+import dev.tollgate.routing.AttemptPolicy;
+import dev.tollgate.routing.RouteNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,13 +32,12 @@ public final class ConfigLoader {
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> ROOT_FIELDS = Set.of("models", "keys");
-    private static final Set<String> MODEL_FIELDS = Set.of("name", "aliases", "targets", "description");
-    private static final Set<String> TARGET_FIELDS =
-            Set.of("provider", "model", "base_url", "credential", "timeout_ms", "options");
-    private static final Set<String> KEY_FIELDS = Set.of("id", "sha256");
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Set<String> MODEL_FIELDS =
+            Set.of("name", "aliases", "targets", "route", "policy", "description");
+    private static final Set<String> KEY_FIELDS = Set.of("id", "sha256", "team", "tier");
 
-    private final List<String> problems = new ArrayList<>();
+    private final Problems problems = new Problems();
+    private final RouteParser routes = new RouteParser(problems);
 
     private ConfigLoader() {
     }
@@ -42,7 +45,8 @@ public final class ConfigLoader {
     /** Reads YAML (a superset of JSON) text into the raw tree. */
     public static ObjectNode readRaw(String text, String source) {
         try {
-            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(text);
+            JsonNode node = new ObjectMapper(new YAMLFactory())
+                    .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true).readTree(text);
             if (node == null || !node.isObject()) {
                 throw new ConfigException(source, List.of("(root): expected a mapping with 'models' and 'keys'"));
             }
@@ -66,14 +70,14 @@ public final class ConfigLoader {
     public static GatewayConfig validate(ObjectNode raw, String source) {
         ConfigLoader loader = new ConfigLoader();
         GatewayConfig config = loader.build(raw);
-        if (!loader.problems.isEmpty()) {
-            throw new ConfigException(source, loader.problems);
+        if (loader.problems.count() > 0) {
+            throw new ConfigException(source, loader.problems.all());
         }
         return config;
     }
 
     private GatewayConfig build(ObjectNode raw) {
-        unknownFields(raw, ROOT_FIELDS, "");
+        problems.unknownFields(raw, ROOT_FIELDS, "");
         List<ModelRoute> routes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         JsonNode models = raw.get("models");
@@ -111,6 +115,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        checkRefs(routes);
         return new GatewayConfig(routes, keys);
     }
 
@@ -119,8 +124,8 @@ public final class ConfigLoader {
             problems.add(path + ": expected a mapping");
             return null;
         }
-        unknownFields(node, MODEL_FIELDS, path + ".");
-        String name = requiredText(node, "name", path);
+        problems.unknownFields(node, MODEL_FIELDS, path + ".");
+        String name = problems.requiredText(node, "name", path);
         List<String> aliases = new ArrayList<>();
         JsonNode aliasList = node.get("aliases");
         if (aliasList != null) {
@@ -137,117 +142,38 @@ public final class ConfigLoader {
                 }
             }
         }
-        List<Target> targets = new ArrayList<>();
-        JsonNode targetList = node.get("targets");
-        if (targetList == null || !targetList.isArray() || targetList.isEmpty()) {
-            problems.add(path + ".targets: required, a non-empty list of targets");
+        RouteNode root;
+        if (node.has("targets") == node.has("route")) {
+            problems.add(path + ": give either 'targets' (a fallback list) or 'route' (a route tree)");
+            root = null;
+        } else if (node.has("targets")) {
+            root = routes.targetList(node.get("targets"), path + ".targets");
         } else {
-            for (int i = 0; i < targetList.size(); i++) {
-                Target target = target(targetList.get(i), path + ".targets[" + i + "]");
-                if (target != null) {
-                    targets.add(target);
-                }
+            root = routes.node(node.get("route"), path + ".route");
+        }
+        AttemptPolicy policy = routes.policy(node.get("policy"), path + ".policy");
+        return name == null || root == null ? null : new ModelRoute(name, aliases, root, policy);
+    }
+
+    /** Every ref names a model, and no chain of refs comes back to where it started. */
+    private void checkRefs(List<ModelRoute> models) {
+        Map<String, ModelRoute> byName = new HashMap<>();
+        models.forEach(m -> {
+            byName.put(m.name(), m);
+            m.aliases().forEach(a -> byName.put(a, m));
+        });
+        this.routes.refs.forEach((name, paths) -> {
+            if (!byName.containsKey(name)) {
+                paths.forEach(p -> problems.add(p + ": no model named '" + name + "'"));
+            }
+        });
+        for (ModelRoute model : models) {
+            String cycle = RefCycles.find(model, byName);
+            if (cycle != null) {
+                problems.add("models: routes refer to each other in a cycle: " + cycle);
+                return;
             }
         }
-        return name == null ? null : new ModelRoute(name, aliases, targets);
-    }
-
-    private Target target(JsonNode node, String path) {
-        if (!node.isObject()) {
-            problems.add(path + ": expected a mapping");
-            return null;
-        }
-        unknownFields(node, TARGET_FIELDS, path + ".");
-        String provider = requiredText(node, "provider", path);
-        ProviderKind kind = provider == null ? null : ProviderKinds.get(provider);
-        if (provider != null && kind == null) {
-            problems.add(path + ".provider: unknown provider '" + provider + "' (known: " + ProviderKinds.known() + ")");
-        }
-        String model = requiredText(node, "model", path);
-        int before = problems.size();
-        URI baseUrl = baseUrl(node, kind, path);
-        CredentialRef credential = credential(node, kind, path);
-        Duration timeout = timeout(node, path);
-        ObjectNode options = options(node, kind, path);
-        if (kind == null || model == null || problems.size() > before) {
-            return null;
-        }
-        return new Target(provider, model, baseUrl, credential, timeout, options);
-    }
-
-    private URI baseUrl(JsonNode node, ProviderKind kind, String path) {
-        JsonNode value = node.get("base_url");
-        if (value == null) {
-            if (kind != null && kind.baseUrlRequired()) {
-                problems.add(path + ".base_url: required for provider '" + kind.type() + "'");
-            }
-            return kind == null ? null : kind.defaultBaseUrl();
-        }
-        if (!value.isTextual()) {
-            problems.add(path + ".base_url: expected a URL");
-            return null;
-        }
-        try {
-            URI uri = new URI(value.asText());
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                problems.add(path + ".base_url: expected an http(s) URL with a host, got '" + value.asText() + "'");
-                return null;
-            }
-            String text = uri.toString();
-            return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-        } catch (URISyntaxException e) {
-            problems.add(path + ".base_url: not a valid URL: " + e.getReason());
-            return null;
-        }
-    }
-
-    private CredentialRef credential(JsonNode node, ProviderKind kind, String path) {
-        JsonNode value = node.get("credential");
-        if (value == null) {
-            if (kind != null && kind.credentialRequired()) {
-                problems.add(path + ".credential: required for provider '" + kind.type() + "' "
-                        + "(e.g. 'secret:#" + kind.type() + "', 'env:VARIABLE', or 'none' for a keyless server)");
-                return null;
-            }
-            return new CredentialRef.None();
-        }
-        if (!value.isTextual()) {
-            problems.add(path + ".credential: expected text such as 'secret:#openai' or 'env:OPENAI_API_KEY'");
-            return null;
-        }
-        try {
-            return CredentialRef.parse(value.asText());
-        } catch (IllegalArgumentException e) {
-            problems.add(path + ".credential: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private Duration timeout(JsonNode node, String path) {
-        JsonNode value = node.get("timeout_ms");
-        if (value == null) {
-            return DEFAULT_TIMEOUT;
-        }
-        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() <= 0) {
-            problems.add(path + ".timeout_ms: expected a positive whole number of milliseconds");
-            return null;
-        }
-        return Duration.ofMillis(value.asLong());
-    }
-
-    private ObjectNode options(JsonNode node, ProviderKind kind, String path) {
-        JsonNode value = node.get("options");
-        if (value == null) {
-            return JsonCodec.object();
-        }
-        if (!value.isObject()) {
-            problems.add(path + ".options: expected a mapping");
-            return null;
-        }
-        if (kind != null) {
-            problems.addAll(kind.options().problems((ObjectNode) value, path + ".options"));
-        }
-        return (ObjectNode) value;
     }
 
     private GatewayKey key(JsonNode node, String path) {
@@ -255,37 +181,16 @@ public final class ConfigLoader {
             problems.add(path + ": expected a mapping with 'id' and 'sha256'");
             return null;
         }
-        unknownFields(node, KEY_FIELDS, path + ".");
-        String id = requiredText(node, "id", path);
-        String hash = requiredText(node, "sha256", path);
+        problems.unknownFields(node, KEY_FIELDS, path + ".");
+        String id = problems.requiredText(node, "id", path);
+        String hash = problems.requiredText(node, "sha256", path);
+        String team = node.has("team") ? problems.requiredText(node, "team", path) : null;
+        String tier = node.has("tier") ? problems.requiredText(node, "tier", path) : null;
         if (hash != null && !SHA256_HEX.matcher(hash).matches()) {
             problems.add(path + ".sha256: expected 64 lowercase hex characters (the SHA-256 of the key)");
             return null;
         }
-        return id == null || hash == null ? null : new GatewayKey(id, hash);
-    }
-
-    private String requiredText(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            problems.add(path + "." + field + ": required");
-            return null;
-        }
-        if (!value.isTextual() || value.asText().isBlank()) {
-            problems.add(path + "." + field + ": expected non-empty text");
-            return null;
-        }
-        return value.asText();
-    }
-
-    private void unknownFields(JsonNode node, Set<String> known, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!known.contains(field)) {
-                problems.add(prefix + field + ": unknown field (known: "
-                        + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
+        return id == null || hash == null ? null : new GatewayKey(id, hash, team, tier);
     }
 
     private static String firstLine(String text) {

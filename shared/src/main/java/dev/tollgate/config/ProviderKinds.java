@@ -1,5 +1,6 @@
 package dev.tollgate.config;
 
+import dev.tollgate.providers.anthropic.AnthropicOptions;
 import dev.tollgate.providers.azure.AzureOptions;
 import dev.tollgate.providers.gemini.GeminiOptions;
 
@@ -15,7 +16,11 @@ public final class ProviderKinds {
     static {
         add(new ProviderKind("openai", URI.create("https://api.openai.com/v1"), false, true,
                 ProviderKind.OptionsCheck.NONE));
+        add(new ProviderKind("anthropic", URI.create("https://api.anthropic.com"), false, true,
+                AnthropicOptions::problems));
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
+        // No default URL: the SDK derives the regional endpoint; base_url overrides it (a VPC endpoint, a test fake).
+        add(new ProviderKind("bedrock", null, false, false, BedrockOptionsCheck::problems));
         add(new ProviderKind("gemini", URI.create("https://generativelanguage.googleapis.com/v1beta"), false, true,
                 GeminiOptions::problems));
         add(new ProviderKind("azure", null, true, true, AzureOptions::problems));

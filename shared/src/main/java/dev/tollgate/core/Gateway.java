@@ -13,10 +13,15 @@ import dev.tollgate.errors.ErrorBody;
 import dev.tollgate.errors.GatewayException;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.routing.InMemoryCooldownStore;
+import dev.tollgate.routing.RouteSwitch;
+import dev.tollgate.routing.Sleeper;
 import dev.tollgate.secrets.CredentialResolver;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 
 /** The gateway core: one request in, one response out. Knows nothing of Lambda or of any HTTP server. */
@@ -29,16 +34,26 @@ public final class Gateway {
     private final ModelList models;
     private final RequestLog log;
 
+    /** A gateway with in-memory routing state (cooldowns, latency), real time and real randomness. */
     public Gateway(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials, RequestLog log) {
-        this.keys = new GatewayKeys(config.keys());
-        this.chat = new ChatCompletions(new ChatRouter(config, providers, credentials, log), log);
+        this(config, GatewayFactory.router(config, providers, credentials, new InMemoryCooldownStore(),
+                RouteSwitch.NONE, Clock.systemUTC(), new SplittableRandom(), Sleeper.REAL, log), log);
+    }
+
+    public Gateway(GatewayConfig config, ChatRouter router, RequestLog log) {
+        this(config, new GatewayKeys(config.keys()), router, log);
+    }
+
+    public Gateway(GatewayConfig config, GatewayKeys keys, ChatRouter router, RequestLog log) {
+        this.keys = keys;
+        this.chat = new ChatCompletions(router, log);
         this.models = new ModelList(config);
         this.log = log;
     }
 
     public GatewayResponse handle(GatewayRequest request) {
         String path = normalise(request.path());
-        RequestContext context = new RequestContext(UUID.randomUUID().toString(), request.method(), path, log);
+        RequestContext context = new RequestContext(UUID.randomUUID().toString(), request, path, log);
         try {
             return route(request, path, context);
         } catch (GatewayException e) {
@@ -74,8 +89,13 @@ public final class Gateway {
     }
 
     private void authenticate(GatewayRequest request, RequestContext context) {
-        GatewayKey key = keys.authenticate(request.header("Authorization"));
-        context.authenticated(key.id());
+        String authorization = request.header("Authorization");
+        if (authorization == null && request.header("x-api-key") != null) {
+            // Anthropic-style clients send the key as x-api-key.
+            authorization = "Bearer " + request.header("x-api-key");
+        }
+        GatewayKey key = keys.authenticate(authorization);
+        context.authenticated(key);
     }
 
     private static void requireMethod(String expected, String method, String path) {
@@ -90,7 +110,8 @@ public final class Gateway {
 
     private GatewayResponse failure(GatewayException e, RequestContext context) {
         Map<String, String> headers = context.headers("application/json");
-        if (e.status() == 429) {
+        headers.putAll(e.headers());
+        if (e.status() == 429 || e.retryAfter().isPresent()) {
             long seconds = e.retryAfter().map(d -> Math.max(1, (d.toMillis() + 999) / 1000)).orElse(1L);
             headers.put("Retry-After", Long.toString(seconds));
         }

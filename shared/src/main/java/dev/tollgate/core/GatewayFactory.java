@@ -1,17 +1,42 @@
 package dev.tollgate.core;
 
+import dev.tollgate.api.ChatRouter;
+import dev.tollgate.auth.CachedKeyStore;
+import dev.tollgate.auth.GatewayKeys;
+import dev.tollgate.auth.KeyStore;
+import dev.tollgate.budget.BudgetStore;
+import dev.tollgate.budget.Budgets;
+import dev.tollgate.budget.ConfiguredCostModel;
+import dev.tollgate.budget.InMemoryBudgetStore;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
+import dev.tollgate.providers.anthropic.AnthropicAdapter;
+import dev.tollgate.providers.bedrock.BedrockAdapter;
 import dev.tollgate.providers.azure.AzureOpenAiAdapter;
 import dev.tollgate.providers.gemini.GeminiAdapter;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
+import dev.tollgate.routing.CachedCooldownStore;
+import dev.tollgate.routing.CooldownStore;
+import dev.tollgate.routing.FallbackExecutor;
+import dev.tollgate.routing.InMemoryCooldownStore;
+import dev.tollgate.routing.LatencyTracker;
+import dev.tollgate.routing.PriceLookup;
+import dev.tollgate.routing.RoutePlanner;
+import dev.tollgate.routing.RouteSwitch;
+import dev.tollgate.routing.Sleeper;
+import dev.tollgate.routing.TargetHealth;
 import dev.tollgate.secrets.CredentialResolver;
+import dev.tollgate.store.DynamoDbBudgetStore;
+import dev.tollgate.store.DynamoDbCooldownStore;
+import dev.tollgate.store.DynamoDbKeyStore;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
@@ -22,6 +47,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Wires a {@link Gateway} from the process environment, once per process (or Lambda environment).
@@ -29,6 +56,7 @@ import java.util.Map;
  *   <li>{@code TOLLGATE_CONFIG}: path of the routing config; without it, the embedded demo config.</li>
  *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
  *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
+ *   <li>{@code TOLLGATE_STATE_TABLE}: DynamoDB table for shared cooldowns; without it, in memory.</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
  * </ul>
  */
@@ -57,7 +85,88 @@ public final class GatewayFactory {
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
-        return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey);
+        Budgets budgets = budgets(env, clock, log);
+        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), budgets,
+                clock, new SplittableRandom(), Sleeper.REAL, log);
+        return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, clock), clock), router, log), config,
+                demoKey);
+    }
+
+    /** The routing engine: planner, attempt loop and target health over one cooldown store. */
+    public static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                    CooldownStore cooldowns, RouteSwitch routeSwitch, Clock clock,
+                                    RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        return router(config, providers, credentials, cooldowns, routeSwitch, null, clock, random, sleeper, log);
+    }
+
+    /** The routing engine with budgets: the budgets' soft limits also switch routes. */
+    public static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                    CooldownStore cooldowns, Budgets budgets, Clock clock,
+                                    RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        return router(config, providers, credentials, cooldowns, budgets, budgets, clock, random, sleeper, log);
+    }
+
+    private static ChatRouter router(GatewayConfig config, ProviderRegistry providers, CredentialResolver credentials,
+                                     CooldownStore cooldowns, RouteSwitch routeSwitch, Budgets budgets, Clock clock,
+                                     RandomGenerator random, Sleeper sleeper, RequestLog log) {
+        LatencyTracker latency = new LatencyTracker();
+        TargetHealth health = new TargetHealth(cooldowns, latency, clock);
+        RoutePlanner planner = new RoutePlanner(config, random, latency, PriceLookup.CONFIGURED);
+        FallbackExecutor executor = new FallbackExecutor(providers, credentials, health, sleeper, random, clock, log);
+        return new ChatRouter(config, planner, executor, health, routeSwitch, budgets, clock);
+    }
+
+    /**
+     * Gateway keys: those in the config, then the DynamoDB keys table named by {@code TOLLGATE_KEYS_TABLE} (cached
+     * for {@code TOLLGATE_KEY_CACHE_SECONDS}, default 60: a revocation takes effect within that time).
+     */
+    static KeyStore keys(GatewayConfig config, Map<String, String> env, Clock clock) {
+        KeyStore keys = KeyStore.of(config.keys());
+        String table = env.get("TOLLGATE_KEYS_TABLE");
+        if (table == null || table.isBlank()) {
+            return keys;
+        }
+        Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_KEY_CACHE_SECONDS", "60")));
+        return keys.orElse(new CachedKeyStore(new DynamoDbKeyStore(new Lazy<>(() -> dynamoDb(env)), table), ttl,
+                Duration.ofSeconds(5), clock));
+    }
+
+    /**
+     * Budgets, rate limits and the usage ledger: on DynamoDB when {@code TOLLGATE_BUDGETS_TABLE} is set (with
+     * {@code TOLLGATE_USAGE_TABLE} and {@code TOLLGATE_STATE_TABLE}), else in memory. {@code TOLLGATE_BUDGET_FAIL_MODE}
+     * = open lets requests through when budgets cannot be read (default closed).
+     */
+    static Budgets budgets(Map<String, String> env, Clock clock, RequestLog log) {
+        boolean failOpen = "open".equalsIgnoreCase(env.getOrDefault("TOLLGATE_BUDGET_FAIL_MODE", "closed"));
+        String budgetsTable = env.get("TOLLGATE_BUDGETS_TABLE");
+        BudgetStore store = budgetsTable == null || budgetsTable.isBlank() ? new InMemoryBudgetStore()
+                : new DynamoDbBudgetStore(new Lazy<>(() -> dynamoDb(env)), budgetsTable,
+                        env.getOrDefault("TOLLGATE_USAGE_TABLE", budgetsTable),
+                        env.getOrDefault("TOLLGATE_STATE_TABLE", budgetsTable));
+        return new Budgets(store, new ConfiguredCostModel(), clock, log, failOpen);
+    }
+
+    /**
+     * Cooldowns shared through the DynamoDB state table named by {@code TOLLGATE_STATE_TABLE} (cached for two
+     * seconds), or kept in memory when no table is configured (local mode).
+     */
+    static CooldownStore cooldowns(Map<String, String> env, Clock clock) {
+        String table = env.get("TOLLGATE_STATE_TABLE");
+        if (table == null || table.isBlank()) {
+            return new InMemoryCooldownStore();
+        }
+        return new CachedCooldownStore(new DynamoDbCooldownStore(new Lazy<>(() -> dynamoDb(env)), table, clock),
+                Duration.ofSeconds(2), clock);
+    }
+
+    /** The DynamoDB client: default credential and region chains, the one lightweight HTTP client. */
+    public static DynamoDbClient dynamoDb(Map<String, String> env) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        String endpoint = env.get("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return builder.build();
     }
 
     public static ProviderRegistry providers(Clock clock) {
@@ -65,8 +174,9 @@ public final class GatewayFactory {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock),
-                new GeminiAdapter(http, clock), new AzureOpenAiAdapter(http, clock)));
+        return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
+                new BedrockAdapter(clock), new MockAdapter(clock), new GeminiAdapter(http, clock),
+                new AzureOpenAiAdapter(http, clock)));
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */

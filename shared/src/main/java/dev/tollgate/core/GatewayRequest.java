@@ -1,11 +1,19 @@
 package dev.tollgate.core;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** One HTTP request as the core sees it, whichever door (Lambda event or local server) it came through. */
-public record GatewayRequest(String method, String path, Map<String, String> headers, byte[] body) {
+/**
+ * One HTTP request as the core sees it, whichever door (Lambda event or local server) it came through.
+ * {@code deadline} is when the door must have answered (a Lambda's remaining time), or null for none.
+ */
+public record GatewayRequest(String method, String path, Map<String, String> headers, byte[] body, Instant deadline) {
+
+    public GatewayRequest(String method, String path, Map<String, String> headers, byte[] body) {
+        this(method, path, headers, body, null);
+    }
 
     public GatewayRequest {
         method = method.toUpperCase(Locale.ROOT);

@@ -1,10 +1,69 @@
 package dev.tollgate.errors;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
 /** A request the gateway refuses before or without asking a provider. */
 public final class ClientError extends GatewayException {
 
+    private final Duration retryAfter;
+    private final Map<String, String> headers;
+
     private ClientError(int status, String type, String code, String param, String message) {
+        this(status, type, code, param, message, null, Map.of());
+    }
+
+    private ClientError(int status, String type, String code, String param, String message, Duration retryAfter,
+                        Map<String, String> headers) {
         super(status, type, code, param, message, null);
+        this.retryAfter = retryAfter;
+        this.headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** Extra response headers that explain the refusal (rate-limit figures). */
+    @Override
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** A hard budget would be exceeded: 429 with OpenAI-style code budget_exceeded. */
+    public static ClientError budgetExceeded(String scope, String detail) {
+        return new ClientError(429, "insufficient_quota", "budget_exceeded", null,
+                "Budget exhausted for '" + scope + "': " + detail + ".", null, Map.of());
+    }
+
+    /** The caller's own rpm/tpm limit: 429 with Retry-After and x-ratelimit-* headers. */
+    public static ClientError keyRateLimited(String kind, long limit, Duration retryAfter) {
+        String unit = kind.equals("rpm") ? "requests" : "tokens";
+        return new ClientError(429, "rate_limit_error", "rate_limit_exceeded", null,
+                "Rate limit of " + limit + " " + unit + " per minute reached for this gateway key.", retryAfter,
+                Map.of("x-ratelimit-limit-" + unit, Long.toString(limit),
+                        "x-ratelimit-remaining-" + unit, "0",
+                        "x-ratelimit-reset-" + unit, Math.max(1, retryAfter.toSeconds()) + "s"));
+    }
+
+    /** The budget store cannot be reached and a hard budget applies: fail closed. */
+    public static ClientError budgetStoreUnavailable() {
+        return new ClientError(503, "server_error", "budget_store_unavailable", null,
+                "Budgets cannot be checked right now, and a hard budget applies. Try again shortly.",
+                Duration.ofSeconds(1), Map.of());
+    }
+
+    /** The key may not use this model. */
+    public static ClientError modelNotAllowed(String model) {
+        return new ClientError(403, "invalid_request_error", "model_not_allowed", "model",
+                "This gateway key may not use the model '" + model + "'.");
+    }
+
+    public static ClientError keyRevoked() {
+        return new ClientError(401, "invalid_request_error", "invalid_api_key", null,
+                "This gateway key has been revoked or has expired.");
     }
 
     public static ClientError invalidJson() {
@@ -54,6 +113,12 @@ public final class ClientError extends GatewayException {
     public static ClientError payloadTooLarge(long limit) {
         return new ClientError(413, "invalid_request_error", "payload_too_large", null,
                 "The request body exceeds " + limit + " bytes.");
+    }
+
+    /** No target of the route can take this request: too large for every context window, or no branch matched. */
+    public static ClientError noTargetFor(String route, String reason) {
+        return new ClientError(400, "invalid_request_error", "no_target_available", null,
+                "No target of '" + route + "' can serve this request: " + reason + ".");
     }
 
     /** A fault of the gateway itself; the detail goes to the log, never to the client. */

@@ -38,6 +38,11 @@ public abstract sealed class GatewayException extends RuntimeException permits C
         return param;
     }
 
+    /** Extra headers for the client's response. */
+    public java.util.Map<String, String> headers() {
+        return java.util.Map.of();
+    }
+
     /** How long the client should wait before trying again, when known. */
     public Optional<Duration> retryAfter() {
         return Optional.empty();

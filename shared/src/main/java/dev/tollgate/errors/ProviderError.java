@@ -120,6 +120,16 @@ public final class ProviderError extends GatewayException {
                         + message, ErrorClass.FATAL, upstreamStatus, null, null);
     }
 
+    /**
+     * The request uses a feature this target's provider cannot honour (nothing was sent). Another target of the
+     * route might honour it, so the route moves on; if none does, the client gets this 400.
+     */
+    public static ProviderError unsupportedParameter(String provider, String param, String message) {
+        return new ProviderError(400, "invalid_request_error", "unsupported_parameter", param,
+                "The provider '" + provider + "' cannot honour '" + param + "': " + message,
+                ErrorClass.FALLBACK, 0, null, null);
+    }
+
     /** The provider's content filter refused the prompt. */
     public static ProviderError contentFiltered(String provider, int upstreamStatus, String message) {
         return new ProviderError(400, "invalid_request_error", "content_filter",
@@ -127,13 +137,24 @@ public final class ProviderError extends GatewayException {
                 ErrorClass.FATAL, upstreamStatus, null, null);
     }
 
-    /**
-     * The request asks for something this target's provider cannot do faithfully (a parameter or content type
-     * with no mapping); nothing was sent. Another target may support it, so the route moves on.
-     */
-    public static ProviderError unsupportedParameter(String provider, String param, String message) {
-        return new ProviderError(400, "invalid_request_error", "unsupported_parameter", param,
-                "The provider '" + provider + "' does not support this request: " + message,
-                ErrorClass.FALLBACK, 0, null, null);
+    /** Every target of the route is cooling down; the client may retry after the first cooldown ends. */
+    public static ProviderError allTargetsCoolingDown(String route, Duration retryAfter) {
+        return new ProviderError(503, "upstream_error", "all_targets_cooling_down",
+                "Every target of '" + route + "' is cooling down after recent failures. Try again later.",
+                ErrorClass.FALLBACK, 0, retryAfter, null);
+    }
+
+    /** The request's time ran out before another attempt could finish. */
+    public static ProviderError deadlineExceeded(String route) {
+        return new ProviderError(504, "upstream_error", "deadline_exceeded",
+                "The request to '" + route + "' ran out of time before an attempt could complete.",
+                ErrorClass.FATAL, 0, null, null);
+    }
+
+    /** The upstream stream broke after chunks had gone to the client (cut, malformed, or an error event). */
+    public static ProviderError streamBroken(String provider, Throwable cause) {
+        return new ProviderError(502, "upstream_error", "upstream_stream_broken",
+                "The upstream provider '" + provider + "' stream broke before it finished.",
+                ErrorClass.RETRYABLE, 200, null, cause);
     }
 }

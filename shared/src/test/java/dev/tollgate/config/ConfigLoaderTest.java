@@ -97,7 +97,7 @@ class ConfigLoaderTest {
         assertTrue(all.contains("models[0].targets: required"), all);
         assertTrue(all.contains("models[1].targets[0].base_url: expected an http(s) URL"), all);
         assertTrue(all.contains("models[1].targets[0].credential: required for provider 'openai'"), all);
-        assertTrue(all.contains("models[1].targets[0].timeout_ms: expected a positive whole number"), all);
+        assertTrue(all.contains("models[1].targets[0].timeout_ms: expected a whole number >= 1"), all);
         assertTrue(all.contains("models[1].targets[0].colour: unknown field"), all);
         assertTrue(all.contains("keys[0].sha256: expected 64 lowercase hex characters"), all);
         assertTrue(e.getMessage().startsWith("Invalid Tollgate config (test)"), e.getMessage());
@@ -144,6 +144,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void routeTreesAndPoliciesAreValidatedWithPaths() {
+        ConfigException e = problems("""
+                models:
+                  - name: a
+                    policy: {retries: -1, on_error: {content_filter: shrug}}
+                    route:
+                      fallback:
+                        - weighted:
+                            - {weight: 0, provider: mock, model: m}
+                        - {ref: missing}
+                        - {when: [{if: {colour: red}, then: {provider: mock, model: m}}]}
+                  - name: b
+                    route: {ref: c}
+                  - name: c
+                    route: {ref: b}
+                """);
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("models[0].policy.retries: expected a whole number >= 0"), all);
+        assertTrue(all.contains("models[0].policy.on_error.content_filter: expected retry, fallback or fail"), all);
+        assertTrue(all.contains("models[0].route.fallback[0].weighted[0].weight: expected a whole number >= 1"), all);
+        assertTrue(all.contains("models[0].route.fallback[1].ref: no model named 'missing'"), all);
+        assertTrue(all.contains("models[0].route.fallback[2].when[0].if.colour: unknown field"), all);
+        assertTrue(all.contains("routes refer to each other in a cycle: b -> c -> b"), all);
+    }
+
+    @Test
     void textThatIsNotYamlFailsWithTheRootPath() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.readRaw("models: [", "f.yaml"));
         assertTrue(e.problems().get(0).startsWith("(root): not valid YAML or JSON"), e.getMessage());
@@ -161,5 +187,37 @@ class ConfigLoaderTest {
         Target target = withOpenAi.config().route("gpt-4o-mini").orElseThrow().targets().get(0);
         assertEquals("openai", target.provider());
         assertEquals(new CredentialRef.Env("OPENAI_API_KEY"), target.credential());
+    }
+
+    @Test
+    void aBedrockTargetNeedsNeitherUrlNorCredentialAndKeepsItsRegion() {
+        GatewayConfig config = load("""
+                models:
+                  - name: claude
+                    targets:
+                      - {provider: bedrock, model: "anthropic.claude-3-5-haiku-20241022-v1:0", options: {region: eu-central-1}}
+                      - {provider: bedrock, model: "amazon.nova-lite-v1:0", credential: "secret:#bedrock"}
+                keys: []
+                """);
+        Target first = config.route("claude").orElseThrow().targets().get(0);
+        assertEquals(null, first.baseUrl(), "the SDK derives the regional endpoint");
+        assertEquals(new CredentialRef.None(), first.credential(), "SigV4 from the function's role");
+        assertEquals("eu-central-1", first.options().get("region").asText());
+        assertEquals(new CredentialRef.Secret("", "bedrock"),
+                config.route("claude").orElseThrow().targets().get(1).credential());
+    }
+
+    @Test
+    void badBedrockOptionsAreNamedByPath() {
+        ConfigException e = problems("""
+                models:
+                  - name: claude
+                    targets:
+                      - {provider: bedrock, model: m, options: {region: "US East", profile: x}}
+                keys: []
+                """);
+        String text = String.join("\n", e.problems());
+        assertTrue(text.contains("models[0].targets[0].options.region: expected an AWS region code"), text);
+        assertTrue(text.contains("models[0].targets[0].options.profile: unknown bedrock option"), text);
     }
 }

@@ -37,6 +37,7 @@ class GatewayTest {
               - name: limited
                 targets: [{provider: mock, model: mock-limited, options: {failure_rate: 1, failure_status: 429}}]
               - name: with-fallback
+                policy: {retries: 0}
                 targets:
                   - {provider: mock, model: mock-broken, options: {failure_rate: 1}}
                   - {provider: mock, model: mock-steady}
@@ -118,6 +119,8 @@ class GatewayTest {
         GatewayResponse response = post("{\"model\":\"with-fallback\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals(200, response.status());
         assertEquals("2", response.headers().get("x-tollgate-attempts"));
+        assertEquals("1", response.headers().get("x-tollgate-fallbacks"));
+        assertEquals("with-fallback", response.headers().get("x-tollgate-route"));
         assertEquals("mock-steady", response.headers().get("x-tollgate-model"));
         JsonNode log = JsonCodec.parse(logLines.getLast().getBytes(StandardCharsets.UTF_8));
         assertEquals("mock/mock-broken", log.at("/failed_attempts/0/target").asText());

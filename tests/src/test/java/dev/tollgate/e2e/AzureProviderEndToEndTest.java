@@ -65,13 +65,16 @@ class AzureProviderEndToEndTest {
         String yaml = """
                 models:
                   - name: azure-chat
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - {provider: azure, model: gpt-4o-prod, base_url: "%1$s", credential: "env:AZURE_KEY", timeout_ms: 5000}
                   - name: azure-v1
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - {provider: azure, model: gpt-4.1-mini, base_url: "%1$s", credential: "env:AZURE_KEY",
                          options: {api: v1}}
                   - name: azure-with-fallback
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - {provider: azure, model: gpt-4o, base_url: "%1$s", credential: "env:AZURE_KEY",
                          options: {deployment: gpt-4o-prod, api_version: 2025-04-01-preview}}

@@ -66,9 +66,11 @@ class GeminiProviderEndToEndTest {
         String yaml = """
                 models:
                   - name: gemini-chat
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - {provider: gemini, model: gemini-2.5-flash, base_url: "%1$s", credential: "env:GEMINI_KEY", timeout_ms: 5000}
                   - name: gemini-with-fallback
+                    policy: {retries: 0, cooldown_ms: 0}
                     targets:
                       - {provider: gemini, model: gemini-2.5-flash, base_url: "%1$s", credential: "env:GEMINI_KEY", timeout_ms: 5000}
                       - {provider: mock, model: mock-backup, options: {reply: "answered by the fallback"}}
@@ -275,6 +277,7 @@ class GeminiProviderEndToEndTest {
             String yaml = """
                     models:
                       - name: g
+                        policy: {retries: 0, cooldown_ms: 0}
                         targets: [{provider: gemini, model: gemini-2.5-flash, base_url: "%s", credential: "env:GEMINI_KEY"}]
                     keys:
                       - {id: e2e, sha256: %s}

@@ -14,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,13 +37,18 @@ public final class LambdaHandler implements RequestHandler<APIGatewayProxyReques
         this.gateway = gateway;
     }
 
+    /** Time kept back from the invocation's remaining time to write the answer before Lambda stops the function. */
+    static final Duration SAFETY_MARGIN = Duration.ofMillis(500);
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        GatewayResponse response = gateway.handle(toRequest(event));
+        Instant deadline = context == null ? null
+                : Instant.now().plusMillis(context.getRemainingTimeInMillis()).minus(SAFETY_MARGIN);
+        GatewayResponse response = gateway.handle(toRequest(event, deadline));
         return toEvent(response);
     }
 
-    static GatewayRequest toRequest(APIGatewayProxyRequestEvent event) {
+    static GatewayRequest toRequest(APIGatewayProxyRequestEvent event, Instant deadline) {
         Map<String, String> headers = new HashMap<>();
         if (event.getHeaders() != null) {
             headers.putAll(event.getHeaders());
@@ -53,7 +60,7 @@ public final class LambdaHandler implements RequestHandler<APIGatewayProxyReques
                     : event.getBody().getBytes(StandardCharsets.UTF_8);
         }
         String method = event.getHttpMethod() == null ? "GET" : event.getHttpMethod();
-        return new GatewayRequest(method, event.getPath(), headers, body);
+        return new GatewayRequest(method, event.getPath(), headers, body, deadline);
     }
 
     static APIGatewayProxyResponseEvent toEvent(GatewayResponse response) {

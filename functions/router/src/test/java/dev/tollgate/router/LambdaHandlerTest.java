@@ -85,6 +85,22 @@ class LambdaHandlerTest {
     }
 
     @Test
+    void noAttemptStartsWhenTheInvocationHasTooLittleTimeLeft() throws IOException {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event("chat-completion.json"), remaining(700));
+        assertEquals(504, response.getStatusCode());
+        assertEquals("deadline_exceeded", MAPPER.readTree(response.getBody()).at("/error/code").asText());
+        assertEquals(200, handler.handleRequest(event("chat-completion.json"), remaining(30_000)).getStatusCode());
+    }
+
+    /** A Lambda context that only knows its remaining time. */
+    private static com.amazonaws.services.lambda.runtime.Context remaining(int millis) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                LambdaHandlerTest.class.getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? millis : null);
+    }
+
+    @Test
     void malformedBodyIsA400NotAStackTrace() throws IOException {
         APIGatewayProxyRequestEvent event = event("chat-completion.json");
         event.setBody("{\"model\":");

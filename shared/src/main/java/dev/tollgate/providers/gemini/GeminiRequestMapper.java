@@ -64,7 +64,7 @@ final class GeminiRequestMapper {
         for (Iterator<String> it = request.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!MAPPED.contains(field) && !DROPPED.contains(field) && !request.get(field).isNull()) {
-                throw unsupported(field, "the parameter '" + field + "' has no Gemini equivalent.");
+                throw unsupported(field, "it has no Gemini equivalent.");
             }
         }
         refuseIfSet(request, "logit_bias", "Gemini has no token-level bias.", true);

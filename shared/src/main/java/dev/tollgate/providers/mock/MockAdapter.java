@@ -55,7 +55,7 @@ public final class MockAdapter implements ProviderAdapter {
         choice.put("finish_reason", "stop");
         body.set("usage", usageNode(reply.usage()));
         body.put("service_tier", "default");
-        body.putNull("system_fingerprint");
+        body.put("system_fingerprint", "fp_tollgate_mock");
         return new ChatResult(JsonCodec.bytes(body), reply.usage());
     }
 
@@ -132,7 +132,7 @@ public final class MockAdapter implements ProviderAdapter {
         chunk.put("created", reply.created());
         chunk.put("model", call.target().model());
         chunk.put("service_tier", "default");
-        chunk.putNull("system_fingerprint");
+        chunk.put("system_fingerprint", "fp_tollgate_mock");
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", 0);
         choice.set("delta", delta);

@@ -6,6 +6,7 @@ import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,21 +34,22 @@ public final class OpenAiChunkStream implements ChunkStream {
     public byte[] next() throws IOException {
         while (true) {
             SseReader.Event event = reader.next();
-            if (event == null) {
-                if (!finished) {
-                    throw new IOException("the upstream stream ended before [DONE] and before a finish_reason");
-                }
+            if (event != null && "[DONE]".equals(event.data())) {
                 return null;
             }
-            if ("[DONE]".equals(event.data())) {
-                return null;
+            if (event == null) {
+                // A body that ends without [DONE] and before any finish_reason was cut short, not complete.
+                if (finished) {
+                    return null;
+                }
+                throw new EOFException("upstream stream ended before it finished");
             }
             byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
             JsonNode chunk = JsonCodec.parse(data);
             if (chunk == null || !chunk.isObject()) {
                 throw new IOException("the upstream sent a chunk that is not a JSON object");
             }
-            if (chunk.has("error")) {
+            if (chunk.hasNonNull("error")) {
                 throw new IOException("the upstream reported an error mid-stream");
             }
             for (JsonNode choice : chunk.path("choices")) {

@@ -1,0 +1,172 @@
+package dev.tollgate.budget;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.GatewayKey;
+import dev.tollgate.log.RequestLog;
+import dev.tollgate.routing.RequestFacts;
+import dev.tollgate.routing.RouteSwitch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Money and access for every request of a process: starts a {@link Metering} per request, keeps recent window
+ * counters for the soft-limit switch and the remaining-budget header, and releases reservations of invocations that
+ * died. Also the {@link RouteSwitch} that sends a request to a cheaper route past a soft limit.
+ */
+public final class Budgets implements RouteSwitch {
+
+    /** How long a reservation may stay unsettled before the janitor gives it back. */
+    static final Duration RESERVATION_LIFETIME = Duration.ofMinutes(16);
+    private static final Duration WINDOW_REFRESH = Duration.ofSeconds(5);
+    private static final Duration JANITOR_EVERY = Duration.ofMinutes(1);
+
+    private final BudgetStore store;
+    private final CostModel costs;
+    private final LimitCache limits;
+    private final Clock clock;
+    private final RequestLog log;
+    private final boolean failOpenByDefault;
+    private final ConcurrentHashMap<String, Long> committedSeen = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> windowReadAt = new ConcurrentHashMap<>();
+    private final AtomicReference<Instant> lastJanitor = new AtomicReference<>(Instant.EPOCH);
+
+    public Budgets(BudgetStore store, CostModel costs, Clock clock, RequestLog log, boolean failOpenByDefault) {
+        this.store = store;
+        this.costs = costs;
+        this.limits = new LimitCache(store, Duration.ofSeconds(30), clock);
+        this.clock = clock;
+        this.log = log;
+        this.failOpenByDefault = failOpenByDefault;
+    }
+
+    public BudgetStore store() {
+        return store;
+    }
+
+    /** The metering of one request: its scopes and estimates; holds and settles as the attempt loop goes. */
+    public Metering start(String requestId, GatewayKey key, String feature, String route, RequestFacts facts) {
+        maybeReleaseExpired();
+        return new Metering(this, requestId, key, feature, route, facts);
+    }
+
+    @Override
+    public Optional<String> switchTo(String route, RequestFacts facts, String keyId) {
+        List<String> scopes = Scopes.forRequest(keyId, facts.team(), facts.header("x-tollgate-feature"), List.of());
+        for (BudgetLimit limit : limits.cached(scopes).values()) {
+            String cheaper = limit.softRoute();
+            Long committed = committedSeen.get(limit.scope() + "|" + limit.period().windowKey(clock.instant()));
+            if (cheaper != null && !cheaper.equals(route) && committed != null && committed >= limit.softNanos()) {
+                return Optional.of(cheaper);
+            }
+        }
+        return Optional.empty();
+    }
+
+    CostModel costs() {
+        return costs;
+    }
+
+    LimitCache limits() {
+        return limits;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    RequestLog log() {
+        return log;
+    }
+
+    boolean failOpenByDefault() {
+        return failOpenByDefault;
+    }
+
+    /**
+     * The tightest of these budgets after this request: remaining nanodollars as last read (refreshed every few
+     * seconds, so approximate under concurrency), and a soft-limit alert when one is crossed.
+     */
+    Optional<Map.Entry<String, Long>> tightest(Map<String, BudgetLimit> applied, long justSpent) {
+        Instant now = clock.instant();
+        Map<String, String> keys = new HashMap<>();
+        applied.values().forEach(l -> keys.put(l.scope(), l.period().windowKey(now)));
+        refreshWindows(keys, now);
+        Map.Entry<String, Long> tightest = null;
+        for (BudgetLimit limit : applied.values()) {
+            String item = limit.scope() + "|" + keys.get(limit.scope());
+            long committed = committedSeen.getOrDefault(item, 0L);
+            long remaining = Math.max(0, limit.limitNanos() - committed);
+            if (tightest == null || remaining < tightest.getValue()) {
+                tightest = Map.entry(limit.scope(), remaining);
+            }
+            if (limit.softPct() > 0 && committed >= limit.softNanos() && committed - justSpent < limit.softNanos()) {
+                ObjectNode alert = log.event("WARN", "budget soft limit crossed");
+                alert.put("scope", limit.scope());
+                alert.put("limit_usd", Money.format(limit.limitNanos()));
+                alert.put("committed_usd", Money.format(committed));
+                alert.put("on_soft", limit.onSoft());
+                log.write(alert);
+            }
+        }
+        return Optional.ofNullable(tightest);
+    }
+
+    private void refreshWindows(Map<String, String> keys, Instant now) {
+        Map<String, String> due = new HashMap<>();
+        keys.forEach((scope, key) -> {
+            Instant readAt = windowReadAt.get(scope + "|" + key);
+            if (readAt == null || !now.isBefore(readAt.plus(WINDOW_REFRESH))) {
+                due.put(scope, key);
+            }
+        });
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            store.windows(due).forEach((scope, state) -> {
+                committedSeen.put(scope + "|" + due.get(scope), state.committedNanos());
+                windowReadAt.put(scope + "|" + due.get(scope), now);
+            });
+        } catch (RuntimeException e) {
+            log.error("budget windows could not be read", e);
+        }
+    }
+
+    /** Gives back holds of invocations that died, at most once a minute per process, off the request path. */
+    private void maybeReleaseExpired() {
+        Instant now = clock.instant();
+        Instant last = lastJanitor.get();
+        if (now.isBefore(last.plus(JANITOR_EVERY)) || !lastJanitor.compareAndSet(last, now)) {
+            return;
+        }
+        Thread.ofVirtual().name("tollgate-budget-janitor").start(() -> releaseExpired(now));
+    }
+
+    /** Releases every expired reservation; returns how many. Also run by the admin tool. */
+    public int releaseExpired(Instant now) {
+        int released = 0;
+        try {
+            for (Reservation r : store.expired(now, 100)) {
+                if (store.release(r, null)) {
+                    released++;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("expired reservations could not be released", e);
+        }
+        if (released > 0) {
+            ObjectNode event = log.event("WARN", "expired budget reservations released");
+            event.put("count", released);
+            log.write(event);
+        }
+        return released;
+    }
+}

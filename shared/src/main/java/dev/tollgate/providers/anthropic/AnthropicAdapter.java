@@ -1,0 +1,108 @@
+package dev.tollgate.providers.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.Target;
+import dev.tollgate.errors.ProviderError;
+import dev.tollgate.json.JsonCodec;
+import dev.tollgate.providers.ChatCall;
+import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.ProviderAdapter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+
+/**
+ * Anthropic's Messages API ({@code POST {base}/v1/messages}) behind the OpenAI Chat Completions format: the
+ * request is translated ({@link AnthropicRequestMapper}), and the answer, whole or streamed, translated back.
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+
+    /** Error bodies are short; a larger one is cut rather than buffered whole. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final HttpClient http;
+    private final Clock clock;
+    private final AnthropicErrorClassifier errors;
+
+    public AnthropicAdapter(HttpClient http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+        this.errors = new AnthropicErrorClassifier(clock);
+    }
+
+    @Override
+    public String type() {
+        return "anthropic";
+    }
+
+    @Override
+    public ChatResult complete(ChatCall call) {
+        AnthropicOptions options = AnthropicOptions.of(call.target().options());
+        ObjectNode body = AnthropicRequestMapper.toAnthropic(call.request(), call.target(), options, false);
+        HttpResponse<byte[]> response = send(call, options, body, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw errors.classify(call.target().provider(), response.statusCode(), response.headers(),
+                    response.body(), call.credential());
+        }
+        JsonNode parsed;
+        try {
+            parsed = JsonCodec.parse(response.body());
+        } catch (IOException e) {
+            throw ProviderError.malformedResponse(call.target().provider(), e);
+        }
+        ChatResult result = AnthropicResponseMapper.toOpenAi(parsed, clock.instant().getEpochSecond());
+        if (result == null) {
+            throw ProviderError.malformedResponse(call.target().provider(), null);
+        }
+        return result;
+    }
+
+    @Override
+    public ChunkStream openStream(ChatCall call) {
+        AnthropicOptions options = AnthropicOptions.of(call.target().options());
+        ObjectNode body = AnthropicRequestMapper.toAnthropic(call.request(), call.target(), options, true);
+        HttpResponse<InputStream> response = send(call, options, body, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 != 2) {
+            byte[] errorBody;
+            try (InputStream in = response.body()) {
+                errorBody = in.readNBytes(MAX_ERROR_BODY);
+            } catch (IOException e) {
+                errorBody = new byte[0];
+            }
+            throw errors.classify(call.target().provider(), response.statusCode(), response.headers(),
+                    errorBody, call.credential());
+        }
+        return new AnthropicStreamTranslator(response.body(), call.target().provider(),
+                clock.instant().getEpochSecond(), call.clientWantsUsage(), call.credential(), errors);
+    }
+
+    private <T> HttpResponse<T> send(ChatCall call, AnthropicOptions options, ObjectNode body,
+                                     HttpResponse.BodyHandler<T> handler) {
+        Target target = call.target();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/messages"))
+                .timeout(target.timeout())
+                .header("content-type", "application/json")
+                .header("accept", body.path("stream").asBoolean(false) ? "text/event-stream" : "application/json")
+                .header("anthropic-version", options.version())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
+        call.credential().ifPresent(c -> request.header("x-api-key", c.reveal()));
+        try {
+            return http.send(request.build(), handler);
+        } catch (HttpTimeoutException e) {
+            throw ProviderError.timeout(target.provider(), e);
+        } catch (IOException e) {
+            throw ProviderError.connectionFailed(target.provider(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProviderError.timeout(target.provider(), e);
+        }
+    }
+}

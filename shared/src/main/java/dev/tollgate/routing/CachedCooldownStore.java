@@ -1,0 +1,46 @@
+package dev.tollgate.routing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads of a shared cooldown store cached for a short time, so that a warm function does not pay a DynamoDB round
+ * trip per target per request. Writes go through at once and update the cache.
+ */
+public final class CachedCooldownStore implements CooldownStore {
+
+    private record Entry(Optional<Instant> until, Instant readAt) {
+    }
+
+    private final CooldownStore shared;
+    private final Duration ttl;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+
+    public CachedCooldownStore(CooldownStore shared, Duration ttl, Clock clock) {
+        this.shared = shared;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Instant> cooledUntil(String targetId, Instant now) {
+        Entry entry = cache.get(targetId);
+        Instant readTime = clock.instant();
+        if (entry == null || !readTime.isBefore(entry.readAt().plus(ttl))) {
+            entry = new Entry(shared.cooledUntil(targetId, now), readTime);
+            cache.put(targetId, entry);
+        }
+        return entry.until().filter(until -> until.isAfter(now));
+    }
+
+    @Override
+    public void coolDown(String targetId, Instant until, String reason) {
+        shared.coolDown(targetId, until, reason);
+        cache.merge(targetId, new Entry(Optional.of(until), clock.instant()), (old, now) ->
+                old.until().isPresent() && old.until().get().isAfter(until) ? old : now);
+    }
+}
