@@ -194,7 +194,6 @@ final class GeminiChunkStream implements ChunkStream {
         chunk.put("object", "chat.completion.chunk");
         chunk.put("created", created);
         chunk.put("model", model);
-        chunk.putNull("system_fingerprint");
         return chunk;
     }
 

@@ -52,7 +52,6 @@ final class GeminiResponseMapper {
         choice.put("finish_reason", finish);
         JsonNode metadata = response.get("usageMetadata");
         body.set("usage", GeminiUsage.openAiNode(metadata));
-        body.putNull("system_fingerprint");
         return new ChatResult(JsonCodec.bytes(body), GeminiUsage.from(metadata));
     }
 

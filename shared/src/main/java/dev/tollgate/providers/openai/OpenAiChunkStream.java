@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Passes an OpenAI SSE stream through chunk for chunk. The usage chunk (empty choices, usage set) is
- * read for metering and dropped when the gateway, not the client, asked for it. A stream that ends before
+ * read for metering and dropped when the gateway, not the client, asked for it; any other chunk without choices
+ * (Azure's prompt-filter annotation) is dropped too, as no OpenAI client expects it. A stream that ends before
  * {@code [DONE]} and before any finish_reason was cut short: that is an error, never a quietly shorter answer.
  */
 public final class OpenAiChunkStream implements ChunkStream {
@@ -58,11 +59,14 @@ public final class OpenAiChunkStream implements ChunkStream {
                 }
             }
             JsonNode usageNode = chunk.get("usage");
-            if (usageNode != null && usageNode.isObject()) {
+            boolean hasUsage = usageNode != null && usageNode.isObject();
+            if (hasUsage) {
                 usage = Usage.fromOpenAi(usageNode);
-                if (!clientWantsUsage && chunk.path("choices").isEmpty()) {
-                    continue;
-                }
+            }
+            if (chunk.path("choices").isEmpty() && (!hasUsage || !clientWantsUsage)) {
+                // Either the usage chunk only the gateway asked for, or a chunk OpenAI's format does not define:
+                // Azure opens its streams with one holding only prompt_filter_results (empty id and object).
+                continue;
             }
             return data;
         }
