@@ -1,6 +1,8 @@
 package dev.tollgate.config;
 
 import dev.tollgate.providers.anthropic.AnthropicOptions;
+import dev.tollgate.providers.azure.AzureOptions;
+import dev.tollgate.providers.gemini.GeminiOptions;
 
 import java.net.URI;
 import java.util.Map;
@@ -19,6 +21,9 @@ public final class ProviderKinds {
         add(new ProviderKind("mock", null, false, false, MockOptionsCheck::problems));
         // No default URL: the SDK derives the regional endpoint; base_url overrides it (a VPC endpoint, a test fake).
         add(new ProviderKind("bedrock", null, false, false, BedrockOptionsCheck::problems));
+        add(new ProviderKind("gemini", URI.create("https://generativelanguage.googleapis.com/v1beta"), false, true,
+                GeminiOptions::problems));
+        add(new ProviderKind("azure", null, true, true, AzureOptions::problems));
     }
 
     private ProviderKinds() {

@@ -16,6 +16,8 @@ import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ProviderRegistry;
 import dev.tollgate.providers.anthropic.AnthropicAdapter;
 import dev.tollgate.providers.bedrock.BedrockAdapter;
+import dev.tollgate.providers.azure.AzureOpenAiAdapter;
+import dev.tollgate.providers.gemini.GeminiAdapter;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
 import dev.tollgate.routing.CachedCooldownStore;
@@ -173,7 +175,8 @@ public final class GatewayFactory {
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
-                new BedrockAdapter(clock), new MockAdapter(clock)));
+                new BedrockAdapter(clock), new MockAdapter(clock), new GeminiAdapter(http, clock),
+                new AzureOpenAiAdapter(http, clock)));
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */

@@ -15,7 +15,12 @@ public final class ProviderError extends GatewayException {
 
     private ProviderError(int status, String type, String code, String message, ErrorClass errorClass,
                           int upstreamStatus, Duration retryAfter, Throwable cause) {
-        super(status, type, code, null, message, cause);
+        this(status, type, code, null, message, errorClass, upstreamStatus, retryAfter, cause);
+    }
+
+    private ProviderError(int status, String type, String code, String param, String message, ErrorClass errorClass,
+                          int upstreamStatus, Duration retryAfter, Throwable cause) {
+        super(status, type, code, param, message, cause);
         this.errorClass = errorClass;
         this.upstreamStatus = upstreamStatus;
         this.retryAfter = retryAfter;
@@ -120,7 +125,7 @@ public final class ProviderError extends GatewayException {
      * route might honour it, so the route moves on; if none does, the client gets this 400.
      */
     public static ProviderError unsupportedParameter(String provider, String param, String message) {
-        return new ProviderError(400, "invalid_request_error", "unsupported_parameter",
+        return new ProviderError(400, "invalid_request_error", "unsupported_parameter", param,
                 "The provider '" + provider + "' cannot honour '" + param + "': " + message,
                 ErrorClass.FALLBACK, 0, null, null);
     }

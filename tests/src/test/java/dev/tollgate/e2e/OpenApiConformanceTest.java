@@ -11,6 +11,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.tollgate.fakes.FakeAzureOpenAiServer;
+import dev.tollgate.fakes.FakeGeminiServer;
 import dev.tollgate.fakes.FakeOpenAiServer;
 import dev.tollgate.fakes.FakeOpenAiServer.Reply;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +59,8 @@ class OpenApiConformanceTest {
     private static Schema modelSchema;
 
     private static FakeOpenAiServer upstream;
+    private static FakeGeminiServer gemini;
+    private static FakeAzureOpenAiServer azure;
     private static TestGateway gateway;
     private static HttpClient http;
 
@@ -84,6 +88,8 @@ class OpenApiConformanceTest {
         modelSchema = compile(registry, "Model");
 
         upstream = FakeOpenAiServer.start();
+        gemini = new FakeGeminiServer("gemini-conformance-key");
+        azure = new FakeAzureOpenAiServer("azure-conformance-key", Set.of("gpt-4o-prod"));
         String yaml = """
                 models:
                   - name: relayed
@@ -98,8 +104,18 @@ class OpenApiConformanceTest {
                     targets:
                       - provider: mock
                         model: mock-x
-                """.formatted(upstream.baseUrl()) + TestGateway.keyEntry("conformance", GATEWAY_KEY);
-        gateway = new TestGateway(yaml, Map.of("FAKE_OPENAI_KEY", "sk-fake-conformance"));
+                  - name: gemini
+                    policy: {retries: 0, cooldown_ms: 0}
+                    targets:
+                      - {provider: gemini, model: gemini-2.5-flash, base_url: "%s", credential: "env:GEMINI_KEY"}
+                  - name: azure
+                    policy: {retries: 0, cooldown_ms: 0}
+                    targets:
+                      - {provider: azure, model: gpt-4o-prod, base_url: "%s", credential: "env:AZURE_KEY"}
+                """.formatted(upstream.baseUrl(), gemini.baseUrl(), azure.endpoint())
+                + TestGateway.keyEntry("conformance", GATEWAY_KEY);
+        gateway = new TestGateway(yaml, Map.of("FAKE_OPENAI_KEY", "sk-fake-conformance",
+                "GEMINI_KEY", "gemini-conformance-key", "AZURE_KEY", "azure-conformance-key"));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -113,6 +129,12 @@ class OpenApiConformanceTest {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (gemini != null) {
+            gemini.close();
+        }
+        if (azure != null) {
+            azure.close();
         }
     }
 
@@ -275,6 +297,34 @@ class OpenApiConformanceTest {
     @Test
     void mockProviderStreamChunksWithUsageConformToCreateChatCompletionStreamResponse() throws Exception {
         assertEveryChunkConforms("mocked", true, Set.of());
+    }
+
+    // ---- translated from Gemini, relayed from Azure OpenAI ------------------------------------------------
+
+    @Test
+    void geminiCompletionsConformToCreateChatCompletionResponse() throws Exception {
+        gemini.usage(2057, 2040, 112);
+        assertCompletionConforms("gemini", Set.of());
+        gemini.enqueue(gemini.functionCall("get_weather", "{\"city\":\"Paris\"}"), gemini.safetyStop());
+        assertCompletionConforms("gemini", Set.of());
+        assertCompletionConforms("gemini", Set.of());
+    }
+
+    @Test
+    void geminiStreamChunksConformToCreateChatCompletionStreamResponse() throws Exception {
+        assertEveryChunkConforms("gemini", false, Set.of());
+        assertEveryChunkConforms("gemini", true, Set.of());
+        gemini.enqueue(gemini.streamFunctionCall("get_weather", "{\"city\":\"Paris\"}"));
+        assertEveryChunkConforms("gemini", true, Set.of());
+    }
+
+    @Test
+    void azureCompletionsAndChunksConform() throws Exception {
+        assertCompletionConforms("azure", Set.of());
+        azure.enqueue(azure.completion(null, "content_filter"));
+        assertCompletionConforms("azure", Set.of());
+        assertEveryChunkConforms("azure", false, Set.of());
+        assertEveryChunkConforms("azure", true, Set.of());
     }
 
     // ---- errors and model list -----------------------------------------------------------------------

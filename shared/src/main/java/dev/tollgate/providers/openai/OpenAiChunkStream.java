@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Passes an OpenAI SSE stream through chunk for chunk. The usage chunk (empty choices, usage set) is
- * read for metering and dropped when the gateway, not the client, asked for it.
+ * read for metering and dropped when the gateway, not the client, asked for it; any other chunk without choices
+ * (Azure's prompt-filter annotation) is dropped too, as no OpenAI client expects it. A stream that ends before
+ * {@code [DONE]} and before any finish_reason was cut short: that is an error, never a quietly shorter answer.
  */
-final class OpenAiChunkStream implements ChunkStream {
+public final class OpenAiChunkStream implements ChunkStream {
 
     private final InputStream body;
     private final SseReader reader;
@@ -23,7 +25,7 @@ final class OpenAiChunkStream implements ChunkStream {
     private Usage usage = Usage.NONE;
     private boolean finished;
 
-    OpenAiChunkStream(InputStream body, boolean clientWantsUsage) {
+    public OpenAiChunkStream(InputStream body, boolean clientWantsUsage) {
         this.body = body;
         this.reader = new SseReader(body);
         this.clientWantsUsage = clientWantsUsage;
@@ -45,19 +47,26 @@ final class OpenAiChunkStream implements ChunkStream {
             }
             byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
             JsonNode chunk = JsonCodec.parse(data);
-            if (chunk != null) {
-                for (JsonNode choice : chunk.path("choices")) {
-                    if (choice.hasNonNull("finish_reason")) {
-                        finished = true;
-                    }
+            if (chunk == null || !chunk.isObject()) {
+                throw new IOException("the upstream sent a chunk that is not a JSON object");
+            }
+            if (chunk.hasNonNull("error")) {
+                throw new IOException("the upstream reported an error mid-stream");
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                if (choice.hasNonNull("finish_reason")) {
+                    finished = true;
                 }
             }
-            JsonNode usageNode = chunk == null ? null : chunk.get("usage");
-            if (usageNode != null && usageNode.isObject()) {
+            JsonNode usageNode = chunk.get("usage");
+            boolean hasUsage = usageNode != null && usageNode.isObject();
+            if (hasUsage) {
                 usage = Usage.fromOpenAi(usageNode);
-                if (!clientWantsUsage && chunk.path("choices").isEmpty()) {
-                    continue;
-                }
+            }
+            if (chunk.path("choices").isEmpty() && (!hasUsage || !clientWantsUsage)) {
+                // Either the usage chunk only the gateway asked for, or a chunk OpenAI's format does not define:
+                // Azure opens its streams with one holding only prompt_filter_results (empty id and object).
+                continue;
             }
             return data;
         }

@@ -1,0 +1,110 @@
+package dev.tollgate.providers.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.Target;
+import dev.tollgate.errors.ProviderError;
+import dev.tollgate.json.JsonCodec;
+import dev.tollgate.providers.ChatCall;
+import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.Usage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * One chat exchange in OpenAI's Chat Completions wire format, for every upstream that speaks it at its own URL
+ * with its own auth header (OpenAI and compatible servers, Azure OpenAI): send, classify a failure, read the answer.
+ */
+public final class OpenAiExchange {
+
+    private final HttpClient http;
+    private final OpenAiErrorClassifier errors;
+
+    public OpenAiExchange(HttpClient http, Clock clock) {
+        this.http = http;
+        this.errors = new OpenAiErrorClassifier(clock);
+    }
+
+    /** The client's request as the upstream gets it: the target's model name and, for streams, the usage chunk. */
+    public static ObjectNode upstreamBody(ChatCall call, boolean stream) {
+        ObjectNode body = call.request().deepCopy();
+        body.put("model", call.target().model());
+        if (stream) {
+            body.put("stream", true);
+            JsonNode options = body.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+        } else {
+            body.remove("stream");
+            body.remove("stream_options");
+        }
+        return body;
+    }
+
+    /** Sends a whole-answer request; {@code auth} adds the provider's credential header. */
+    public ChatResult complete(ChatCall call, URI uri, ObjectNode body, Consumer<HttpRequest.Builder> auth) {
+        String provider = call.target().provider();
+        HttpResponse<byte[]> response = send(call.target(), uri, body, false, auth,
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw errors.classify(provider, response.statusCode(), response.headers(), response.body(),
+                    call.credential());
+        }
+        JsonNode parsed;
+        try {
+            parsed = JsonCodec.parse(response.body());
+        } catch (IOException e) {
+            throw ProviderError.malformedResponse(provider, e);
+        }
+        if (parsed == null || !parsed.isObject() || !parsed.has("choices")) {
+            throw ProviderError.malformedResponse(provider, null);
+        }
+        return new ChatResult(response.body(), Usage.fromOpenAi(parsed.get("usage")));
+    }
+
+    /** Opens a streamed request; returns once the upstream answered 2xx. */
+    public ChunkStream openStream(ChatCall call, URI uri, ObjectNode body, Consumer<HttpRequest.Builder> auth) {
+        HttpResponse<InputStream> response = send(call.target(), uri, body, true, auth,
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 != 2) {
+            byte[] errorBody;
+            try (InputStream in = response.body()) {
+                errorBody = in.readNBytes(64 * 1024);
+            } catch (IOException e) {
+                errorBody = new byte[0];
+            }
+            throw errors.classify(call.target().provider(), response.statusCode(), response.headers(), errorBody,
+                    call.credential());
+        }
+        return new OpenAiChunkStream(response.body(), call.clientWantsUsage());
+    }
+
+    private <T> HttpResponse<T> send(Target target, URI uri, ObjectNode body, boolean stream,
+                                     Consumer<HttpRequest.Builder> auth, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(target.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
+        auth.accept(request);
+        try {
+            return http.send(request.build(), handler);
+        } catch (HttpTimeoutException e) {
+            throw ProviderError.timeout(target.provider(), e);
+        } catch (IOException e) {
+            throw ProviderError.connectionFailed(target.provider(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProviderError.timeout(target.provider(), e);
+        }
+    }
+}
