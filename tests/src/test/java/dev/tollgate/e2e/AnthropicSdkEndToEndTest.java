@@ -62,13 +62,16 @@ class AnthropicSdkEndToEndTest {
     private static final String UPSTREAM_KEY = "sk-fake-upstream";
     private static final List<String> LOG = new CopyOnWriteArrayList<>();
 
+    private static final String ANTHROPIC_KEY = "sk-ant-fake-upstream";
     private static OpenAiFormatUpstream upstream;
+    private static dev.tollgate.fakes.FakeAnthropicServer anthropic;
     private static LocalServer server;
     private static AnthropicClient client;
 
     @BeforeAll
     static void start() throws IOException {
         upstream = new OpenAiFormatUpstream();
+        anthropic = new dev.tollgate.fakes.FakeAnthropicServer(ANTHROPIC_KEY);
         GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw("""
                 models:
                   - name: demo
@@ -77,12 +80,16 @@ class AnthropicSdkEndToEndTest {
                     policy: {retries: 0, cooldown_ms: 0}   # each test scripts the upstream's answers one by one
                     targets:
                       - {provider: openai, model: gpt-fake, base_url: "%s", credential: "env:FAKE_UPSTREAM_KEY", timeout_ms: 5000}
+                  - name: claude
+                    policy: {retries: 0, cooldown_ms: 0}
+                    targets:
+                      - {provider: anthropic, model: claude-sonnet-4-5, base_url: "%s", credential: "env:ANTHROPIC_KEY"}
                 keys:
                   - id: e2e
                     sha256: %s
-                """.formatted(upstream.baseUrl(), GatewayKeys.sha256(KEY)), "e2e"), "e2e");
+                """.formatted(upstream.baseUrl(), anthropic.baseUrl(), GatewayKeys.sha256(KEY)), "e2e"), "e2e");
         Gateway gateway = new Gateway(config, GatewayFactory.providers(Clock.systemUTC()),
-                new CredentialResolver(Map.of("FAKE_UPSTREAM_KEY", UPSTREAM_KEY), null, null), new RequestLog(LOG::add));
+                new CredentialResolver(Map.of("FAKE_UPSTREAM_KEY", UPSTREAM_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY), null, null), new RequestLog(LOG::add));
         server = new LocalServer(gateway, "127.0.0.1", 0).start();
         client = client(KEY);
     }
@@ -99,6 +106,9 @@ class AnthropicSdkEndToEndTest {
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (anthropic != null) {
+            anthropic.close();
         }
         if (server != null) {
             server.close();
@@ -142,6 +152,34 @@ class AnthropicSdkEndToEndTest {
     }
 
     private record Streamed(Message message, String text) {
+    }
+
+    @Test
+    void messageThroughAnAnthropicUpstreamRoundTripsBothTranslations() {
+        anthropic.enqueue(dev.tollgate.fakes.FakeAnthropicServer.message("claude-sonnet-4-5", "Hello from Claude", 25, 4));
+        Message message = client.messages().create(ask("claude", "Hi Claude").system("Be brief.").build());
+        assertEquals("Hello from Claude", text(message));
+        assertEquals("claude", message.model().asString());
+        assertEquals(StopReason.END_TURN, message.stopReason().orElseThrow());
+        assertEquals(25, message.usage().inputTokens());
+        assertEquals(4, message.usage().outputTokens());
+        var received = anthropic.lastReceived();
+        assertEquals(ANTHROPIC_KEY, received.headers().get("x-api-key"), "the provider key, not the gateway key");
+        assertEquals("Be brief.", received.body().path("system").isTextual() ? received.body().path("system").asText()
+                : received.body().path("system").path(0).path("text").asText());
+    }
+
+    @Test
+    void streamedMessageThroughAnAnthropicUpstream() {
+        anthropic.enqueue(dev.tollgate.fakes.FakeAnthropicServer.textStream("claude-sonnet-4-5",
+                List.of("Streamed ", "through ", "two translations"), 30, 10, 5));
+        Streamed streamed = stream(ask("claude", "Stream please").build());
+        assertEquals("Streamed through two translations", streamed.text());
+        assertEquals("Streamed through two translations", text(streamed.message()));
+        assertEquals(StopReason.END_TURN, streamed.message().stopReason().orElseThrow());
+        assertEquals(30, streamed.message().usage().inputTokens());
+        assertEquals(10, streamed.message().usage().cacheReadInputTokens().orElseThrow());
+        assertEquals(5, streamed.message().usage().outputTokens());
     }
 
     @Test
