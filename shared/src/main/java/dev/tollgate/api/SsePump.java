@@ -5,7 +5,6 @@ import dev.tollgate.errors.ProviderError;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.Usage;
-import dev.tollgate.routing.StreamIdleException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,9 +39,7 @@ final class SsePump {
                 try {
                     chunk = chunks.next();
                 } catch (IOException | RuntimeException e) {
-                    ProviderError error = e instanceof StreamIdleException
-                            ? ProviderError.timeout(context.providerLabel(), e)
-                            : ProviderError.streamBroken(context.providerLabel(), e);
+                    ProviderError error = StreamFailures.describe(e, context.providerLabel());
                     outcome = error.code();
                     writeEvent(out, ErrorBody.bytes(error));
                     return;

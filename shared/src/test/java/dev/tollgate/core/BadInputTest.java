@@ -119,7 +119,8 @@ class BadInputTest {
                 chat("max_completion_tokens negative", ",\"max_completion_tokens\":-1", 400, "invalid_value",
                         "max_completion_tokens"),
                 chat("n zero", ",\"n\":0", 400, "invalid_value", "n"),
-                chat("n > 1 where the provider cannot", ",\"n\":3", 400, "unsupported_parameter", null),
+                post("n > 1 where the provider cannot", "{\"model\":\"claude-only\",\"n\":3,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "unsupported_parameter", "n"),
                 chat("temperature a string", ",\"temperature\":\"hot\"", 400, "invalid_value", "temperature"),
                 chat("temperature out of range", ",\"temperature\":7", 400, "invalid_value", "temperature"),
                 chat("top_p out of range", ",\"top_p\":1.5", 400, "invalid_value", "top_p"),
@@ -161,6 +162,8 @@ class BadInputTest {
                     targets: [{provider: mock, model: mock-demo}]
                   - name: other
                     targets: [{provider: mock, model: mock-other}]
+                  - name: claude-only
+                    targets: [{provider: anthropic, model: claude-x, base_url: "http://127.0.0.1:9", credential: "env:ANT"}]
                 keys:
                   - {id: good, sha256: %s}
                 """.formatted(GatewayKeys.sha256(KEY)), "test"), "test");
@@ -173,7 +176,8 @@ class BadInputTest {
         RequestLog log = new RequestLog(line -> { });
         var mock = new dev.tollgate.providers.mock.MockAdapter(Clock.systemUTC());
         // Counts calls that got past the adapter's own checks, i.e. that a real provider would have received.
-        var providers = new dev.tollgate.providers.ProviderRegistry(List.of(new dev.tollgate.providers.ProviderAdapter() {
+        var anthropic = GatewayFactory.providers(Clock.systemUTC()).adapter("anthropic");
+        var providers = new dev.tollgate.providers.ProviderRegistry(List.of(anthropic, new dev.tollgate.providers.ProviderAdapter() {
             @Override
             public String type() {
                 return "mock";
@@ -194,7 +198,8 @@ class BadInputTest {
             }
         }));
         GATEWAY = new Gateway(config, new GatewayKeys(keys, Clock.systemUTC()), GatewayFactory.router(config, providers,
-                new CredentialResolver(Map.of(), null, null), new InMemoryCooldownStore(), RouteSwitch.NONE,
+                new CredentialResolver(Map.of("ANT", "sk-ant-never-sent"), null, null), new InMemoryCooldownStore(),
+                RouteSwitch.NONE,
                 Clock.systemUTC(), new SplittableRandom(1), Sleeper.REAL, log), log);
     }
 

@@ -1,9 +1,9 @@
 package dev.tollgate.api.anthropic;
 
 import dev.tollgate.api.RequestContext;
+import dev.tollgate.api.StreamFailures;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.providers.Usage;
-import dev.tollgate.routing.StreamIdleException;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.providers.ChunkStream;
 
@@ -49,9 +49,7 @@ public final class MessageStreamPump {
                     done = chunk == null;
                     events.addAll(done ? translator.finish(chunks.usage()) : translator.chunk(chunk));
                 } catch (IOException | RuntimeException e) {
-                    ProviderError error = e instanceof StreamIdleException
-                            ? ProviderError.timeout(context.providerLabel(), e)
-                            : ProviderError.streamBroken(context.providerLabel(), e);
+                    ProviderError error = StreamFailures.describe(e, context.providerLabel());
                     outcome = error.code();
                     send(out, List.of(MessageStreamTranslator.error(error)));
                     return;

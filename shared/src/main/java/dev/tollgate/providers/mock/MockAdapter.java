@@ -44,15 +44,18 @@ public final class MockAdapter implements ProviderAdapter {
         body.put("created", reply.created());
         body.put("model", call.target().model());
         ArrayNode choices = body.putArray("choices");
-        ObjectNode choice = choices.addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", reply.text());
-        message.putNull("refusal");
-        message.putArray("annotations");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
+        int n = Math.max(1, call.request().path("n").asInt(1));
+        for (int i = 0; i < n; i++) {
+            ObjectNode choice = choices.addObject();
+            choice.put("index", i);
+            ObjectNode message = choice.putObject("message");
+            message.put("role", "assistant");
+            message.put("content", reply.text());
+            message.putNull("refusal");
+            message.putArray("annotations");
+            choice.putNull("logprobs");
+            choice.put("finish_reason", "stop");
+        }
         body.set("usage", usageNode(reply.usage()));
         body.put("service_tier", "default");
         body.put("system_fingerprint", "fp_tollgate_mock");
@@ -105,9 +108,6 @@ public final class MockAdapter implements ProviderAdapter {
     }
 
     private MockReply prepare(ChatCall call) {
-        if (call.request().path("n").asInt(1) > 1) {
-            throw ProviderError.unsupportedParameter("mock", "n", "the mock provider answers with one choice");
-        }
         ObjectNode options = call.target().options();
         long latency = options.path("latency_ms").asLong(0);
         if (latency > 0) {
