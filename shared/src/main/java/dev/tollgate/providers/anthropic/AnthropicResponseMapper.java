@@ -1,5 +1,7 @@
 package dev.tollgate.providers.anthropic;
 
+import dev.tollgate.providers.OpenAiShapes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,7 +70,6 @@ final class AnthropicResponseMapper {
         String stopReason = message.path("stop_reason").asText(null);
         choice.put("finish_reason", stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
         body.set("usage", OpenAiShapes.usage(usage));
-        body.putNull("system_fingerprint");
         return new ChatResult(JsonCodec.bytes(body), usage);
     }
 }

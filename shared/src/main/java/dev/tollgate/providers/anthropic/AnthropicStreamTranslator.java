@@ -1,5 +1,7 @@
 package dev.tollgate.providers.anthropic;
 
+import dev.tollgate.providers.OpenAiShapes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

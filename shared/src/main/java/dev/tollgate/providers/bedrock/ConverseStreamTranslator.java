@@ -1,5 +1,7 @@
 package dev.tollgate.providers.bedrock;
 
+import dev.tollgate.providers.OpenAiShapes;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.FinishReasons;
@@ -124,11 +126,6 @@ final class ConverseStreamTranslator {
     }
 
     private ObjectNode header() {
-        ObjectNode chunk = JsonCodec.object();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return OpenAiShapes.chunk(id, created, model);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tollgate.providers.gemini;
 
+import dev.tollgate.providers.OpenAiShapes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -189,12 +191,7 @@ final class GeminiChunkStream implements ChunkStream {
     }
 
     private ObjectNode header() {
-        ObjectNode chunk = JsonCodec.object();
-        chunk.put("id", id);
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", created);
-        chunk.put("model", model);
-        return chunk;
+        return OpenAiShapes.chunk(id, created, model);
     }
 
     @Override

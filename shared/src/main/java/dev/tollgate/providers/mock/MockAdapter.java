@@ -8,6 +8,7 @@ import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChatCall;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.OpenAiShapes;
 import dev.tollgate.providers.ProviderAdapter;
 import dev.tollgate.providers.Usage;
 
@@ -152,19 +153,7 @@ public final class MockAdapter implements ProviderAdapter {
     }
 
     private static JsonNode usageNode(Usage usage) {
-        ObjectNode node = JsonCodec.object();
-        node.put("prompt_tokens", usage.promptTokens());
-        node.put("completion_tokens", usage.completionTokens());
-        node.put("total_tokens", usage.totalTokens());
-        ObjectNode prompt = node.putObject("prompt_tokens_details");
-        prompt.put("cached_tokens", usage.cachedTokens());
-        prompt.put("audio_tokens", 0);
-        ObjectNode completion = node.putObject("completion_tokens_details");
-        completion.put("reasoning_tokens", 0);
-        completion.put("audio_tokens", 0);
-        completion.put("accepted_prediction_tokens", 0);
-        completion.put("rejected_prediction_tokens", 0);
-        return node;
+        return OpenAiShapes.usage(usage);
     }
 
     private static void sleep(Duration duration) {

@@ -1,17 +1,16 @@
-package dev.tollgate.providers.anthropic;
+package dev.tollgate.providers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
-import dev.tollgate.providers.Usage;
 
-/** The OpenAI objects this adapter writes: the usage object and the chunk envelope. */
-final class OpenAiShapes {
+/** The OpenAI objects every translating adapter writes: the usage object and the chunk envelope. */
+public final class OpenAiShapes {
 
     private OpenAiShapes() {
     }
 
     /** OpenAI's usage object; cache writes have no OpenAI field and are carried in {@link Usage} only. */
-    static ObjectNode usage(Usage usage) {
+    public static ObjectNode usage(Usage usage) {
         ObjectNode node = JsonCodec.object();
         node.put("prompt_tokens", usage.promptTokens());
         node.put("completion_tokens", usage.completionTokens());
@@ -28,13 +27,12 @@ final class OpenAiShapes {
     }
 
     /** A {@code chat.completion.chunk} without choices; the caller adds them (or leaves them empty for usage). */
-    static ObjectNode chunk(String id, long created, String model) {
+    public static ObjectNode chunk(String id, long created, String model) {
         ObjectNode chunk = JsonCodec.object();
         chunk.put("id", id);
         chunk.put("object", "chat.completion.chunk");
         chunk.put("created", created);
         chunk.put("model", model);
-        chunk.putNull("system_fingerprint");
         return chunk;
     }
 }
