@@ -1,5 +1,6 @@
 package dev.tollgate.core;
 
+import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
@@ -15,7 +16,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilde
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * Wires a {@link Gateway} from the process environment, once per process (or Lambda environment).
  * <ul>
- *   <li>{@code TOLLGATE_CONFIG}: path of the routing config; without it, the embedded demo config.</li>
+ *   <li>{@code TOLLGATE_CONFIG}: path of the routing config, or {@code classpath:NAME} for one shipped in the
+ *   package; without it, the embedded demo config, which inside AWS Lambda also needs {@code TOLLGATE_ALLOW_DEMO=1}
+ *   (the demo config accepts a well-known key, so a deployment must never fall back to it silently).</li>
  *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
  *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
@@ -44,11 +46,12 @@ public final class GatewayFactory {
         GatewayConfig config;
         String demoKey = null;
         if (configPath == null || configPath.isBlank()) {
+            requireDemoAllowed(env);
             DemoConfig demo = DemoConfig.load(env);
             config = demo.config();
             demoKey = demo.demoKey();
         } else {
-            config = ConfigLoader.load(Path.of(configPath));
+            config = ConfigLoader.load(configPath.trim());
         }
         Clock clock = Clock.systemUTC();
         Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_SECRET_TTL_SECONDS", "300")));
@@ -56,6 +59,16 @@ public final class GatewayFactory {
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
         return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey);
+    }
+
+    /** Inside AWS Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME) the demo config is opt-in only. */
+    static void requireDemoAllowed(Map<String, String> env) {
+        boolean inLambda = env.get("AWS_LAMBDA_FUNCTION_NAME") != null;
+        if (inLambda && !"1".equals(env.get("TOLLGATE_ALLOW_DEMO"))) {
+            throw new ConfigException("environment", List.of("TOLLGATE_CONFIG: required when running in AWS Lambda "
+                    + "(e.g. classpath:tollgate.yaml for the config shipped in the package); the embedded demo "
+                    + "config accepts a well-known demo key and runs only with TOLLGATE_ALLOW_DEMO=1"));
+        }
     }
 
     public static ProviderRegistry providers(Clock clock) {

@@ -162,4 +162,18 @@ class ConfigLoaderTest {
         assertEquals("openai", target.provider());
         assertEquals(new CredentialRef.Env("OPENAI_API_KEY"), target.credential());
     }
+
+    @Test
+    void classpathLocationsReadAResourceFromThePackageWithOrWithoutALeadingSlash() {
+        assertEquals(java.util.List.of("packaged"),
+                ConfigLoader.load("classpath:packaged/tollgate-test.yaml").publicNames());
+        assertEquals(java.util.List.of("packaged"),
+                ConfigLoader.load("classpath:/packaged/tollgate-test.yaml").publicNames());
+    }
+
+    @Test
+    void aPlainLocationIsStillAFilePath() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("/no/such/tollgate.yaml"));
+        assertTrue(e.getMessage().contains("/no/such/tollgate.yaml"), e.getMessage());
+    }
 }
