@@ -6,8 +6,10 @@ import dev.tollgate.config.Target;
 import dev.tollgate.errors.GatewayException;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.RequestOutcome;
 import dev.tollgate.providers.Usage;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,8 +20,12 @@ public final class RequestContext {
     private final long startNanos;
     private final ObjectNode summary;
     private final ArrayNode failures;
+    private final RequestLog log;
     private Target target;
     private int attempts;
+    private String route;
+    private BigDecimal costUsd;
+    private boolean counted;
 
     public RequestContext(String requestId, String method, String path, RequestLog log) {
         this.requestId = requestId;
@@ -29,6 +35,7 @@ public final class RequestContext {
         summary.put("method", method);
         summary.put("path", path);
         this.failures = JsonCodec.MAPPER.createArrayNode();
+        this.log = log;
     }
 
     public String requestId() {
@@ -40,6 +47,7 @@ public final class RequestContext {
     }
 
     void routed(String route, boolean stream) {
+        this.route = route;
         summary.put("route", route);
         summary.put("stream", stream);
     }
@@ -76,6 +84,13 @@ public final class RequestContext {
         return headers;
     }
 
+    /** The request's cost, logged as {@code cost_usd} and, when called before {@link #finished}, counted as CostUsd. */
+    public void priced(BigDecimal usd) {
+        costUsd = usd;
+        summary.put("cost_usd", usd);
+    }
+
+    /** Records the outcome for the log line and counts the request in the metrics (once, however often called). */
     public void finished(int status, Usage usage, String outcome) {
         summary.put("status", status);
         summary.put("outcome", outcome);
@@ -92,6 +107,12 @@ public final class RequestContext {
         }
         if (!failures.isEmpty()) {
             summary.set("failed_attempts", failures);
+        }
+        if (!counted) {
+            counted = true;
+            long latencyMs = summary.get("latency_ms").asLong();
+            log.metrics().request(new RequestOutcome(route, target == null ? null : target.provider(), status,
+                    outcome, latencyMs, attempts, usage, costUsd));
         }
     }
 

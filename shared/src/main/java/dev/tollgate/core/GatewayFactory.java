@@ -5,6 +5,8 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.EmfMetrics;
+import dev.tollgate.metrics.Metrics;
 import dev.tollgate.providers.ProviderRegistry;
 import dev.tollgate.providers.mock.MockAdapter;
 import dev.tollgate.providers.openai.OpenAiAdapter;
@@ -29,6 +31,8 @@ import java.util.Map;
  *   (the demo config accepts a well-known key, so a deployment must never fall back to it silently).</li>
  *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
  *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
+ *   <li>{@code TOLLGATE_METRICS}: {@code emf} or {@code off}; default {@code emf} inside AWS Lambda (CloudWatch
+ *   Embedded Metric Format lines on stdout), off elsewhere.</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
  * </ul>
  */
@@ -37,11 +41,16 @@ public final class GatewayFactory {
     private GatewayFactory() {
     }
 
-    /** The gateway and, when running on the demo config, the demo key to print. */
-    public record Setup(Gateway gateway, GatewayConfig config, String demoKey) {
+    /**
+     * The gateway; when running on the demo config, the demo key to print; and the secrets cache, which a
+     * SnapStart restore must empty (a snapshot must not carry provider keys into every restored environment).
+     */
+    public record Setup(Gateway gateway, GatewayConfig config, String demoKey, SecretsManagerSecretSource secrets) {
     }
 
-    public static Setup fromEnvironment(Map<String, String> env, RequestLog log) {
+    public static Setup fromEnvironment(Map<String, String> env, RequestLog requestLog) {
+        Clock clock = Clock.systemUTC();
+        RequestLog log = requestLog.withMetrics(metrics(env, clock));
         String configPath = env.get("TOLLGATE_CONFIG");
         GatewayConfig config;
         String demoKey = null;
@@ -53,12 +62,21 @@ public final class GatewayFactory {
         } else {
             config = ConfigLoader.load(configPath.trim());
         }
-        Clock clock = Clock.systemUTC();
         Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_SECRET_TTL_SECONDS", "300")));
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
-        return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey);
+        return new Setup(new Gateway(config, providers(clock), credentials, log), config, demoKey, secrets);
+    }
+
+    static Metrics metrics(Map<String, String> env, Clock clock) {
+        String mode = env.getOrDefault("TOLLGATE_METRICS", env.get("AWS_LAMBDA_FUNCTION_NAME") != null ? "emf" : "off");
+        return switch (mode) {
+            case "emf" -> EmfMetrics.stdout(clock);
+            case "off" -> Metrics.NONE;
+            default -> throw new ConfigException("environment", List.of("TOLLGATE_METRICS: expected 'emf' or 'off', got '"
+                    + mode + "'"));
+        };
     }
 
     /** Inside AWS Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME) the demo config is opt-in only. */

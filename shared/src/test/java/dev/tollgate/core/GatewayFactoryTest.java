@@ -3,8 +3,11 @@ package dev.tollgate.core;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.EmfMetrics;
+import dev.tollgate.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,5 +66,18 @@ class GatewayFactoryTest {
                 Map.of("TOLLGATE_CONFIG", "classpath:nope.yaml"), log));
         assertTrue(e.getMessage().contains("classpath:nope.yaml"), e.getMessage());
         assertTrue(e.getMessage().contains("no such resource"), e.getMessage());
+    }
+
+    @Test
+    void metricsAreEmfInsideLambdaAndOffLocallyUnlessAsked() {
+        Clock clock = Clock.systemUTC();
+        assertEquals(Metrics.NONE, GatewayFactory.metrics(Map.of(), clock));
+        assertEquals(EmfMetrics.class, GatewayFactory.metrics(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f"), clock).getClass());
+        assertEquals(EmfMetrics.class, GatewayFactory.metrics(Map.of("TOLLGATE_METRICS", "emf"), clock).getClass());
+        assertEquals(Metrics.NONE, GatewayFactory.metrics(
+                Map.of("AWS_LAMBDA_FUNCTION_NAME", "f", "TOLLGATE_METRICS", "off"), clock));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GatewayFactory.metrics(Map.of("TOLLGATE_METRICS", "statsd"), clock));
+        assertTrue(e.getMessage().contains("TOLLGATE_METRICS"), e.getMessage());
     }
 }
