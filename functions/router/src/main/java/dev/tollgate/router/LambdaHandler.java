@@ -9,6 +9,7 @@ import dev.tollgate.core.GatewayFactory;
 import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.log.RequestLog;
+import org.crac.Core;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,14 +26,38 @@ import java.util.Map;
 public final class LambdaHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final Gateway gateway;
+    /** Held here because org.crac keeps registered resources only weakly. */
+    private final Priming priming;
 
-    /** The Lambda runtime's entry: wired once per execution environment, from its environment variables. */
+    /**
+     * The Lambda runtime's entry: wired once per execution environment, from its environment variables. Fails the
+     * init, with the reason, on a bad config or, inside Lambda, a missing TOLLGATE_CONFIG.
+     */
     public LambdaHandler() {
-        this(GatewayFactory.fromEnvironment(System.getenv(), RequestLog.stdout()).gateway());
+        this(GatewayFactory.fromEnvironment(System.getenv(), RequestLog.stdout()), System.getenv());
+    }
+
+    private LambdaHandler(GatewayFactory.Setup setup, Map<String, String> env) {
+        this.gateway = setup.gateway();
+        this.priming = new Priming(LambdaHandler::serve, setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
+                RequestLog.stdout());
+        Core.getGlobalContext().register(priming);
     }
 
     public LambdaHandler(Gateway gateway) {
         this.gateway = gateway;
+        this.priming = null;
+    }
+
+    /** The priming door: a request as an API Gateway event through this handler, to the response's status. */
+    static int serve(Gateway gateway, GatewayRequest request) {
+        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
+                .withHttpMethod(request.method())
+                .withPath(request.path())
+                .withHeaders(new HashMap<>(request.headers()))
+                .withBody(new String(request.body(), StandardCharsets.UTF_8))
+                .withIsBase64Encoded(false);
+        return new LambdaHandler(gateway).handleRequest(event, null).getStatusCode();
     }
 
     @Override
