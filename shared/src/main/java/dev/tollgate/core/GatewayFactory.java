@@ -90,10 +90,11 @@ public final class GatewayFactory {
     }
 
     public static ProviderRegistry providers(Clock clock) {
-        HttpClient http = HttpClient.newBuilder()
+        // Built on first use: the TLS setup is the costliest part of starting up (DeferredHttpClient).
+        HttpClient http = new DeferredHttpClient(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
-                .build();
+                .build());
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new MockAdapter(clock)));
     }
 
