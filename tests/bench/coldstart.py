@@ -23,7 +23,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 JAR = os.path.join(ROOT, "functions/router/target/tollgate-router.jar")
-JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"]
+JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]  # as run.sh; the default CDS archive is on
 KEY = "tg-bench-key"
 CHAT = json.dumps({"model": "bench", "messages": [{"role": "user", "content": "hello"}]}).encode()
 
@@ -74,9 +74,11 @@ def request(url, data=None, headers=None, timeout=30):
         return response.status, response.read()
 
 
-def wait_until(fn, deadline_s=60):
+def wait_until(fn, proc, deadline_s=60):
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError("the process exited with %s before answering" % proc.returncode)
         try:
             return fn()
         except OSError:
@@ -103,7 +105,7 @@ def local_server_once(config, extra_flags=(), keep_log=None):
                             env=env, stdout=keep_log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         base = "http://127.0.0.1:%d" % port
-        wait_until(lambda: request(base + "/health"))
+        wait_until(lambda: request(base + "/health"), proc)
         ready = time.monotonic()
         status, _ = request(base + "/v1/chat/completions", CHAT,
                             {"Authorization": "Bearer " + KEY, "Content-Type": "application/json"})
@@ -148,7 +150,7 @@ def handler_once(config, rie, classpath, event):
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = "http://127.0.0.1:%d/2015-03-31/functions/function/invocations" % port
-        status, body = wait_until(lambda: request(url, event))
+        status, body = wait_until(lambda: request(url, event), proc)
         first = time.monotonic()
         assert json.loads(body)["statusCode"] == 200, body
         cpu = cpu_ms(proc.pid)
