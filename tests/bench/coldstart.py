@@ -118,7 +118,7 @@ def local_server_once(config, extra_flags=(), keep_log=None):
                 "first_chat_ms": (first - ready) * 1000, "second_chat_ms": (second - first) * 1000, "cpu_ms": cpu}
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.wait(180)  # a training run writes its AOT cache on exit
 
 
 def ric_classpath(workdir):
