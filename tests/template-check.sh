@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Lint the AWS SAM template (template.yaml) with cfn-lint from the repo's .venv/.
-# Creates .venv/ and installs cfn-lint into it if missing. Exits nonzero on lint errors.
-# Warnings (W*) and informational (I*) findings are printed but do not fail the check.
+# Lint the AWS SAM template (template.yaml) with cfn-lint from the repo's .venv/, then check that the transformed
+# template deploys the streaming design (tests/template-streaming-check.py, with the SAM translator that comes
+# with cfn-lint). Creates .venv/ and installs cfn-lint into it if missing. Exits nonzero on lint errors or a
+# failed design check. Warnings (W*) and informational (I*) findings are printed but do not fail the check.
 set -euo pipefail
 
 CFN_LINT_VERSION="${CFN_LINT_VERSION:-1.58.0}"
@@ -26,7 +27,13 @@ if (( rc & 3 )); then
   exit 1
 fi
 if (( rc != 0 )); then
-  echo "template-check: OK with warnings (cfn-lint exit $rc)" >&2
+  echo "template-check: cfn-lint OK with warnings (exit $rc)" >&2
 else
-  echo "template-check: OK (${TEMPLATE#"$ROOT"/})" >&2
+  echo "template-check: cfn-lint OK (${TEMPLATE#"$ROOT"/})" >&2
+fi
+if [[ "$TEMPLATE" == "$ROOT/template.yaml" ]]; then
+  "$VENV/bin/python" "$ROOT/tests/template-streaming-check.py" || {
+    echo "template-check: FAILED: template.yaml does not deploy the streaming design (above)" >&2
+    exit 1
+  }
 fi

@@ -10,9 +10,11 @@ import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.RequestOutcome;
 import dev.tollgate.providers.Usage;
 import dev.tollgate.routing.AttemptListener;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +40,9 @@ public final class RequestContext implements AttemptListener {
     private long promptEstimate;
     private Metering metering;
     private Metering.Settlement settlement;
+    private final RequestLog log;
+    private BigDecimal costUsd;
+    private boolean counted;
 
     public RequestContext(String requestId, GatewayRequest request, String path, RequestLog log) {
         this.requestId = requestId;
@@ -48,6 +53,7 @@ public final class RequestContext implements AttemptListener {
         summary.put("method", request.method());
         summary.put("path", path);
         this.failures = JsonCodec.MAPPER.createArrayNode();
+        this.log = log;
     }
 
     public String requestId() {
@@ -151,7 +157,16 @@ public final class RequestContext implements AttemptListener {
         return headers;
     }
 
-    /** The request is over: settle its budgets and fill its log line. {@code usage} null when nothing answered. */
+    /** The request's cost when no budget settlement priced it, logged as {@code cost_usd} and counted as CostUsd. */
+    public void priced(BigDecimal usd) {
+        costUsd = usd;
+        summary.put("cost_usd", usd);
+    }
+
+    /**
+     * The request is over: settle its budgets, fill its log line, and count it in the metrics (once, however often
+     * called). {@code usage} null when nothing answered.
+     */
     public void finished(int status, Usage usage, String outcome) {
         finished(status, usage, false, outcome);
     }
@@ -162,6 +177,7 @@ public final class RequestContext implements AttemptListener {
             settlement = metering.complete(usage == null ? null : target, usage == null ? Usage.NONE : usage,
                     estimated, outcome, status, latencyMs, attempts);
             summary.put("cost_usd", Money.format(settlement.costNanos()));
+            costUsd = Money.usd(settlement.costNanos());
             if (estimated) {
                 summary.put("usage_estimated", true);
             }
@@ -185,6 +201,11 @@ public final class RequestContext implements AttemptListener {
         }
         if (!failures.isEmpty()) {
             summary.set("failed_attempts", failures);
+        }
+        if (!counted) {
+            counted = true;
+            log.metrics().request(new RequestOutcome(route, target == null ? null : target.provider(), status,
+                    outcome, latencyMs, attempts, usage, costUsd));
         }
     }
 

@@ -10,8 +10,10 @@ import dev.tollgate.routing.AttemptPolicy;
 import dev.tollgate.routing.RouteNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,9 @@ import java.util.regex.Pattern;
  * All problems are collected and reported together, each with the path of the field at fault.
  */
 public final class ConfigLoader {
+
+    /** Prefix of a config location that names a resource inside the deployed package rather than a file. */
+    public static final String CLASSPATH_PREFIX = "classpath:";
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> ROOT_FIELDS = Set.of("models", "keys");
@@ -54,6 +59,30 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(source, List.of("(root): not valid YAML or JSON: " + firstLine(e.getMessage())));
         }
+    }
+
+    /**
+     * Loads the config named by {@code TOLLGATE_CONFIG}: {@code classpath:tollgate.yaml} is a resource shipped
+     * inside the deployment package (a Lambda function has no other file of ours to read), anything else a path.
+     */
+    public static GatewayConfig load(String location) {
+        if (!location.startsWith(CLASSPATH_PREFIX)) {
+            return load(Path.of(location));
+        }
+        String name = location.substring(CLASSPATH_PREFIX.length());
+        while (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        String text;
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new ConfigException(location, List.of("(file): no such resource in the deployed package"));
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(location, List.of("(file): cannot be read: " + e.getClass().getSimpleName()));
+        }
+        return validate(readRaw(text, location), location);
     }
 
     public static GatewayConfig load(Path file) {

@@ -9,10 +9,13 @@ import dev.tollgate.budget.Budgets;
 import dev.tollgate.budget.InMemoryBudgetStore;
 import dev.tollgate.budget.PriceBookCostModel;
 import dev.tollgate.pricing.PriceBook;
+import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.EmfMetrics;
+import dev.tollgate.metrics.Metrics;
 import dev.tollgate.providers.ProviderRegistry;
 import dev.tollgate.providers.anthropic.AnthropicAdapter;
 import dev.tollgate.providers.bedrock.BedrockAdapter;
@@ -57,6 +60,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@code TOLLGATE_PROVIDER_SECRET}: id or ARN of the default provider-keys secret.</li>
  *   <li>{@code TOLLGATE_SECRET_TTL_SECONDS}: how long fetched secrets are cached (default 300).</li>
  *   <li>{@code TOLLGATE_STATE_TABLE}: DynamoDB table for shared cooldowns; without it, in memory.</li>
+ *   <li>{@code TOLLGATE_METRICS}: {@code emf} or {@code off}; default {@code emf} inside AWS Lambda (CloudWatch
+ *   Embedded Metric Format lines on stdout), off elsewhere.</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
  * </ul>
  */
@@ -66,21 +71,23 @@ public final class GatewayFactory {
     }
 
     /** The gateway and, when running on the demo config, the demo key to print. */
-    public record Setup(Gateway gateway, GatewayConfig config, String demoKey) {
+    public record Setup(Gateway gateway, GatewayConfig config, String demoKey, SecretsManagerSecretSource secrets) {
     }
 
-    public static Setup fromEnvironment(Map<String, String> env, RequestLog log) {
+    public static Setup fromEnvironment(Map<String, String> env, RequestLog requestLog) {
+        Clock clock = Clock.systemUTC();
+        RequestLog log = requestLog.withMetrics(metrics(env, clock));
         String configPath = env.get("TOLLGATE_CONFIG");
         GatewayConfig config;
         String demoKey = null;
         if (configPath == null || configPath.isBlank()) {
+            requireDemoAllowed(env);
             DemoConfig demo = DemoConfig.load(env);
             config = demo.config();
             demoKey = demo.demoKey();
         } else {
-            config = ConfigLoader.load(Path.of(configPath));
+            config = ConfigLoader.load(configPath.trim());
         }
-        Clock clock = Clock.systemUTC();
         Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_SECRET_TTL_SECONDS", "300")));
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
@@ -89,7 +96,27 @@ public final class GatewayFactory {
         ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), budgets,
                 clock, new SplittableRandom(), Sleeper.REAL, log);
         return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, clock), clock), router, log), config,
-                demoKey);
+                demoKey, secrets);
+    }
+
+    static Metrics metrics(Map<String, String> env, Clock clock) {
+        String mode = env.getOrDefault("TOLLGATE_METRICS", env.get("AWS_LAMBDA_FUNCTION_NAME") != null ? "emf" : "off");
+        return switch (mode) {
+            case "emf" -> EmfMetrics.stdout(clock);
+            case "off" -> Metrics.NONE;
+            default -> throw new ConfigException("environment", List.of("TOLLGATE_METRICS: expected 'emf' or 'off', got '"
+                    + mode + "'"));
+        };
+    }
+
+    /** Inside AWS Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME) the demo config is opt-in only. */
+    static void requireDemoAllowed(Map<String, String> env) {
+        boolean inLambda = env.get("AWS_LAMBDA_FUNCTION_NAME") != null;
+        if (inLambda && !"1".equals(env.get("TOLLGATE_ALLOW_DEMO"))) {
+            throw new ConfigException("environment", List.of("TOLLGATE_CONFIG: required when running in AWS Lambda "
+                    + "(e.g. classpath:tollgate.yaml for the config shipped in the package); the embedded demo "
+                    + "config accepts a well-known demo key and runs only with TOLLGATE_ALLOW_DEMO=1"));
+        }
     }
 
     /** The routing engine: planner, attempt loop and target health over one cooldown store. */
@@ -170,10 +197,11 @@ public final class GatewayFactory {
     }
 
     public static ProviderRegistry providers(Clock clock) {
-        HttpClient http = HttpClient.newBuilder()
+        // Built on first use: the TLS setup is the costliest part of starting up (DeferredHttpClient).
+        HttpClient http = new DeferredHttpClient(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
-                .build();
+                .build());
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
                 new BedrockAdapter(clock), new MockAdapter(clock), new GeminiAdapter(http, clock),
                 new AzureOpenAiAdapter(http, clock)));

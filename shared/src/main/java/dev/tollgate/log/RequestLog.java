@@ -2,6 +2,7 @@ package dev.tollgate.log;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
+import dev.tollgate.metrics.Metrics;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,14 +10,30 @@ import java.util.function.Consumer;
 
 /**
  * Structured, one-JSON-line-per-event log. It records what happened to a request (route, provider,
- * tokens, status, latency), never prompts, completions or credentials.
+ * tokens, status, latency), never prompts, completions or credentials. It also carries the {@link Metrics} that
+ * each request's summary is counted in, so every place that finishes a request reaches both.
  */
 public final class RequestLog {
 
     private final Consumer<String> sink;
+    private final Metrics metrics;
 
     public RequestLog(Consumer<String> sink) {
+        this(sink, Metrics.NONE);
+    }
+
+    public RequestLog(Consumer<String> sink, Metrics metrics) {
         this.sink = sink;
+        this.metrics = metrics;
+    }
+
+    /** The same log, counting requests in {@code metrics}. */
+    public RequestLog withMetrics(Metrics metrics) {
+        return new RequestLog(sink, metrics);
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public static RequestLog stdout() {

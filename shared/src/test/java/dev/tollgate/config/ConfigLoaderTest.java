@@ -220,4 +220,18 @@ class ConfigLoaderTest {
         assertTrue(text.contains("models[0].targets[0].options.region: expected an AWS region code"), text);
         assertTrue(text.contains("models[0].targets[0].options.profile: unknown bedrock option"), text);
     }
+
+    @Test
+    void classpathLocationsReadAResourceFromThePackageWithOrWithoutALeadingSlash() {
+        assertEquals(java.util.List.of("packaged"),
+                ConfigLoader.load("classpath:packaged/tollgate-test.yaml").publicNames());
+        assertEquals(java.util.List.of("packaged"),
+                ConfigLoader.load("classpath:/packaged/tollgate-test.yaml").publicNames());
+    }
+
+    @Test
+    void aPlainLocationIsStillAFilePath() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("/no/such/tollgate.yaml"));
+        assertTrue(e.getMessage().contains("/no/such/tollgate.yaml"), e.getMessage());
+    }
 }

@@ -40,6 +40,34 @@ public final class LocalServer implements AutoCloseable {
         server.createContext("/", exchange -> serve(gateway, exchange));
     }
 
+    /**
+     * Serves the SnapStart hooks the Lambda Web Adapter POSTs to (AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH and
+     * AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH); the adapter refuses those paths to outside callers. A null path is
+     * not served.
+     */
+    public LocalServer snapStartHooks(Priming priming, String beforeCheckpointPath, String afterRestorePath) {
+        hook(beforeCheckpointPath, priming::prime);
+        hook(afterRestorePath, priming::restored);
+        return this;
+    }
+
+    private void hook(String path, Runnable action) {
+        if (path == null || path.isBlank()) {
+            return;
+        }
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                if (!"POST".equals(exchange.getRequestMethod()) || !path.equals(exchange.getRequestURI().getPath())) {
+                    exchange.sendResponseHeaders(404, -1);
+                    return;
+                }
+                action.run();
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+    }
+
     public LocalServer start() {
         server.start();
         return this;
@@ -114,7 +142,13 @@ public final class LocalServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        LocalServer server = new LocalServer(setup.gateway(), host, port).start();
+        Map<String, String> env = System.getenv();
+        Priming priming = new Priming(Priming.coreDoor(), setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
+                RequestLog.stdout());
+        LocalServer server = new LocalServer(setup.gateway(), host, port)
+                .snapStartHooks(priming, env.get("AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH"),
+                        env.get("AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH"))
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("Tollgate listening on http://" + host + ":" + server.port()
                 + "  (OpenAI-compatible base URL: http://" + host + ":" + server.port() + "/v1)");

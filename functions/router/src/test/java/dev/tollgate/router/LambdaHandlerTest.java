@@ -1,52 +1,51 @@
 package dev.tollgate.router;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.config.DemoConfig;
-import dev.tollgate.core.Gateway;
-import dev.tollgate.core.GatewayFactory;
-import dev.tollgate.log.RequestLog;
-import dev.tollgate.secrets.CredentialResolver;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Lambda door, driven by the sample API Gateway events in events/ on the embedded demo config. */
+/** The Lambda door, driven by the sample API Gateway events in events/ (as raw JSON, as the runtime delivers them). */
 class LambdaHandlerTest {
 
     private static final Path EVENTS = Path.of("../../events");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final List<String> log = new ArrayList<>();
-    private final LambdaHandler handler = new LambdaHandler(new Gateway(DemoConfig.load(Map.of()).config(),
-            GatewayFactory.providers(Clock.systemUTC()), new CredentialResolver(Map.of(), null, null),
-            new RequestLog(log::add)));
+    private final LambdaHandler handler = new LambdaHandler(LambdaHandlerTestSupport.demoGateway());
 
-    private static APIGatewayProxyRequestEvent event(String file) throws IOException {
-        return MAPPER.readValue(Files.readString(EVENTS.resolve(file)), APIGatewayProxyRequestEvent.class);
+    private static ObjectNode event(String file) throws IOException {
+        return (ObjectNode) MAPPER.readTree(Files.readString(EVENTS.resolve(file)));
+    }
+
+    private JsonNode invoke(JsonNode event) throws IOException {
+        return invoke(event, null);
+    }
+
+    private JsonNode invoke(JsonNode event, com.amazonaws.services.lambda.runtime.Context context) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(MAPPER.writeValueAsBytes(event)), out, context);
+        return MAPPER.readTree(out.toByteArray());
     }
 
     @Test
     void chatCompletionEventGetsAJsonCompletion() throws IOException {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event("chat-completion.json"), null);
-        assertEquals(200, response.getStatusCode());
-        assertEquals("application/json", response.getHeaders().get("Content-Type"));
-        assertEquals("mock", response.getHeaders().get("x-tollgate-provider"));
-        JsonNode body = MAPPER.readTree(response.getBody());
+        JsonNode response = invoke(event("chat-completion.json"));
+        assertEquals(200, response.get("statusCode").asInt());
+        assertEquals("application/json", response.at("/headers/Content-Type").asText());
+        assertEquals("mock", response.at("/headers/x-tollgate-provider").asText());
+        assertEquals(false, response.get("isBase64Encoded").asBoolean(true));
+        JsonNode body = MAPPER.readTree(response.get("body").asText());
         assertEquals("chat.completion", body.get("object").asText());
         assertEquals("This is Tollgate's mock provider. You said: Hello from the Lambda event",
                 body.at("/choices/0/message/content").asText());
@@ -54,19 +53,20 @@ class LambdaHandlerTest {
 
     @Test
     void streamedEventIsCollectedIntoOneSseBody() throws IOException {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event("chat-completion-stream.json"), null);
-        assertEquals(200, response.getStatusCode());
-        assertTrue(response.getHeaders().get("Content-Type").startsWith("text/event-stream"));
-        assertTrue(response.getBody().startsWith("data: {"), response.getBody());
-        assertTrue(response.getBody().endsWith("data: [DONE]\n\n"), response.getBody());
+        JsonNode response = invoke(event("chat-completion-stream.json"));
+        assertEquals(200, response.get("statusCode").asInt());
+        assertTrue(response.at("/headers/Content-Type").asText().startsWith("text/event-stream"));
+        String body = response.get("body").asText();
+        assertTrue(body.startsWith("data: {"), body);
+        assertTrue(body.endsWith("data: [DONE]\n\n"), body);
     }
 
     @Test
     void anthropicMessagesEventWithXApiKeyGetsAnAnthropicMessage() throws IOException {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event("messages.json"), null);
-        assertEquals(200, response.getStatusCode());
-        assertEquals("application/json", response.getHeaders().get("Content-Type"));
-        JsonNode body = MAPPER.readTree(response.getBody());
+        JsonNode response = invoke(event("messages.json"));
+        assertEquals(200, response.get("statusCode").asInt());
+        assertEquals("application/json", response.at("/headers/Content-Type").asText());
+        JsonNode body = MAPPER.readTree(response.get("body").asText());
         assertEquals("message", body.get("type").asText());
         assertEquals("demo", body.get("model").asText());
         assertEquals("This is Tollgate's mock provider. You said: Hello from the Lambda event",
@@ -77,56 +77,68 @@ class LambdaHandlerTest {
 
     @Test
     void streamedAnthropicMessagesEventIsCollectedIntoNamedEvents() throws IOException {
-        APIGatewayProxyRequestEvent event = event("messages.json");
-        event.setBody(event.getBody().replace("\"max_tokens\":256,", "\"max_tokens\":256,\"stream\":true,"));
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
-        assertEquals(200, response.getStatusCode());
-        assertTrue(response.getBody().startsWith("event: message_start\ndata: {\"type\":\"message_start\""),
-                response.getBody());
-        assertTrue(response.getBody().endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"),
-                response.getBody());
+        ObjectNode event = event("messages.json");
+        event.put("body", event.get("body").asText().replace("\"max_tokens\":256,", "\"max_tokens\":256,\"stream\":true,"));
+        JsonNode response = invoke(event);
+        assertEquals(200, response.get("statusCode").asInt());
+        String body = response.get("body").asText();
+        assertTrue(body.startsWith("event: message_start\ndata: {\"type\":\"message_start\""), body);
+        assertTrue(body.endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), body);
     }
 
     @Test
     void anthropicMessagesEventWithABadKeyGetsAnAnthropicError() throws IOException {
-        APIGatewayProxyRequestEvent event = event("messages.json");
-        event.getHeaders().put("x-api-key", "wrong");
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
-        assertEquals(401, response.getStatusCode());
-        JsonNode body = MAPPER.readTree(response.getBody());
+        ObjectNode event = event("messages.json");
+        ((ObjectNode) event.get("headers")).put("x-api-key", "wrong");
+        if (event.get("multiValueHeaders") instanceof ObjectNode multi) {
+            multi.putArray("x-api-key").add("wrong");
+        }
+        JsonNode response = invoke(event);
+        assertEquals(401, response.get("statusCode").asInt());
+        JsonNode body = MAPPER.readTree(response.get("body").asText());
         assertEquals("error", body.get("type").asText());
         assertEquals("authentication_error", body.at("/error/type").asText());
     }
 
     @Test
     void modelsAndHealthEventsAnswer() throws IOException {
-        APIGatewayProxyResponseEvent models = handler.handleRequest(event("models.json"), null);
-        assertEquals(200, models.getStatusCode());
-        assertEquals("demo", MAPPER.readTree(models.getBody()).at("/data/0/id").asText());
-        APIGatewayProxyResponseEvent health = handler.handleRequest(event("health.json"), null);
-        assertEquals(200, health.getStatusCode());
-        assertEquals("{\"status\":\"ok\"}", health.getBody());
+        JsonNode models = invoke(event("models.json"));
+        assertEquals(200, models.get("statusCode").asInt());
+        assertEquals("demo", MAPPER.readTree(models.get("body").asText()).at("/data/0/id").asText());
+        JsonNode health = invoke(event("health.json"));
+        assertEquals(200, health.get("statusCode").asInt());
+        assertEquals("{\"status\":\"ok\"}", health.get("body").asText());
     }
 
     @Test
     void base64BodiesAreDecodedAndBadKeysRefused() throws IOException {
-        APIGatewayProxyRequestEvent event = event("chat-completion.json");
-        event.setBody(Base64.getEncoder().encodeToString(event.getBody().getBytes()));
-        event.setIsBase64Encoded(true);
-        assertEquals(200, handler.handleRequest(event, null).getStatusCode());
+        ObjectNode event = event("chat-completion.json");
+        event.put("body", Base64.getEncoder().encodeToString(event.get("body").asText().getBytes(StandardCharsets.UTF_8)));
+        event.put("isBase64Encoded", true);
+        assertEquals(200, invoke(event).get("statusCode").asInt());
 
-        event.getHeaders().put("Authorization", "Bearer wrong");
-        APIGatewayProxyResponseEvent refused = handler.handleRequest(event, null);
-        assertEquals(401, refused.getStatusCode());
-        assertEquals("invalid_api_key", MAPPER.readTree(refused.getBody()).at("/error/code").asText());
+        ((ObjectNode) event.get("headers")).put("Authorization", "Bearer wrong");
+        ((ObjectNode) event.get("multiValueHeaders")).putArray("Authorization").add("Bearer wrong");
+        JsonNode refused = invoke(event);
+        assertEquals(401, refused.get("statusCode").asInt());
+        assertEquals("invalid_api_key", MAPPER.readTree(refused.get("body").asText()).at("/error/code").asText());
+    }
+
+    @Test
+    void multiValueHeadersAloneAreEnoughAndSingleValueHeadersWin() throws IOException {
+        ObjectNode event = event("models.json");
+        event.remove("headers");
+        assertEquals(200, invoke(event).get("statusCode").asInt(), "the key from multiValueHeaders");
+        event.putObject("headers").put("Authorization", "Bearer wrong");
+        assertEquals(401, invoke(event).get("statusCode").asInt(), "headers take precedence");
     }
 
     @Test
     void noAttemptStartsWhenTheInvocationHasTooLittleTimeLeft() throws IOException {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event("chat-completion.json"), remaining(700));
-        assertEquals(504, response.getStatusCode());
-        assertEquals("deadline_exceeded", MAPPER.readTree(response.getBody()).at("/error/code").asText());
-        assertEquals(200, handler.handleRequest(event("chat-completion.json"), remaining(30_000)).getStatusCode());
+        JsonNode response = invoke(event("chat-completion.json"), remaining(700));
+        assertEquals(504, response.get("statusCode").asInt());
+        assertEquals("deadline_exceeded", MAPPER.readTree(response.get("body").asText()).at("/error/code").asText());
+        assertEquals(200, invoke(event("chat-completion.json"), remaining(30_000)).get("statusCode").asInt());
     }
 
     /** A Lambda context that only knows its remaining time. */
@@ -139,10 +151,10 @@ class LambdaHandlerTest {
 
     @Test
     void malformedBodyIsA400NotAStackTrace() throws IOException {
-        APIGatewayProxyRequestEvent event = event("chat-completion.json");
-        event.setBody("{\"model\":");
-        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
-        assertEquals(400, response.getStatusCode());
-        assertEquals("invalid_json", MAPPER.readTree(response.getBody()).at("/error/code").asText());
+        ObjectNode event = event("chat-completion.json");
+        event.put("body", "{\"model\":");
+        JsonNode response = invoke(event);
+        assertEquals(400, response.get("statusCode").asInt());
+        assertEquals("invalid_json", MAPPER.readTree(response.get("body").asText()).at("/error/code").asText());
     }
 }
