@@ -7,6 +7,7 @@ import dev.tollgate.budget.WindowState;
 import dev.tollgate.fakes.FakeAnthropicBillingServer;
 import dev.tollgate.fakes.FakeOpenAiBillingServer;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.reconcile.ReconcileCli;
 import dev.tollgate.reconcile.ReconcileReport;
 import dev.tollgate.reconcile.Reconciler;
 import dev.tollgate.reconcile.ReconcilerFactory;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.tollgate.it.ReconcileWorld.D1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static dev.tollgate.it.ReconcileWorld.D2;
 import static dev.tollgate.it.ReconcileWorld.D3;
 import static dev.tollgate.it.ReconcileWorld.D4;
@@ -243,6 +245,24 @@ class ReconcilerIntegrationTest {
         assertFalse(everything.contains(ReconcileWorld.OPENAI_ADMIN));
         assertFalse(everything.contains(ReconcileWorld.ANTHROPIC_ADMIN));
         assertTrue(everything.contains("answered 401"), everything);
+    }
+
+    @Test
+    void theCliPrintsTheTableForTheDaysAsked() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = ReconcileCli.run(new String[] {"--from", "2025-11-17", "--to", "2025-11-17", "--dry-run"},
+                world.environment(), ReconcileWorld.CLOCK, new java.io.PrintStream(out, true, UTF_8),
+                new java.io.PrintStream(err, true, UTF_8));
+        String table = out.toString(UTF_8);
+        assertEquals(0, code, err.toString(UTF_8));
+        assertTrue(table.startsWith("Reconciliation 2025-11-17 .. 2025-11-17 (dry run: nothing written)"), table);
+        assertTrue(table.contains("2025-11-17  openai     *"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("2025-11-17  openai") && l.contains("drift")
+                && l.contains("+0.0005") && l.contains("+3.2258")), table);
+        assertTrue(table.contains("2025-11-17 openai: drift - the provider billed $0.0005 more than the gateway metered"),
+                table);
+        assertTrue(table.contains("2 drift"), table);
     }
 
     @Test

@@ -42,7 +42,8 @@ public final class ReconcileCli {
         System.exit(run(args, System.getenv(), Clock.systemUTC(), System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
+    /** The CLI with its environment, clock and streams given (tests). */
+    public static int run(String[] args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
         Arguments arguments;
         ReconcilerSettings settings;
         try {
