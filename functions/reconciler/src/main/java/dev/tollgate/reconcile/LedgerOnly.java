@@ -13,6 +13,8 @@ public final class LedgerOnly {
                     + "gateway's request ids (a Cost Explorer source can be plugged in behind BillingSource)";
             case "gemini", "vertex", "google" -> "Gemini is billed through Google Cloud Billing (its BigQuery "
                     + "export); there is no per-day cost API for an API key";
+            case "azure", "azure_openai", "azure-openai" -> "Azure OpenAI is billed through Azure Cost Management per "
+                    + "resource, a day or more late; no per-day cost API is read here";
             case "mock" -> "the built-in mock provider calls nothing and is billed by no one";
             default -> "Tollgate has no billing source for provider '" + provider + "'";
         };

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.core.Lazy;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.reconcile.report.DriftMetrics;
@@ -22,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The scheduled door. The event is an EventBridge scheduled event (or the same shape from EventBridge Scheduler):
@@ -33,11 +33,11 @@ import java.util.function.Consumer;
 public final class ReconcileHandler implements RequestStreamHandler {
 
     private final ReconcilerSettings settings;
-    private final Lazy<Reconciler> reconciler;
+    private final Supplier<Reconciler> reconciler;
     private final Clock clock;
     private final RequestLog log;
 
-    /** The Lambda runtime's entry: settings read once per execution environment, clients built on first use. */
+    /** The Lambda runtime's entry: settings read once per execution environment. */
     public ReconcileHandler() {
         this(System.getenv(), Clock.systemUTC(), System.out::println);
     }
@@ -47,8 +47,10 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.settings = ReconcilerSettings.from(env);
         this.clock = clock;
         this.log = new RequestLog(out);
-        this.reconciler = new Lazy<>(() -> ReconcilerFactory.fromEnvironment(env, settings, clock, log,
-                new DriftMetrics(out, clock)));
+        // Wired afresh for each run (one a day): the admin keys are read from Secrets Manager every time, so a
+        // rotated key is used at once, however long an execution environment lives.
+        this.reconciler = () -> ReconcilerFactory.fromEnvironment(env, settings, clock, log,
+                new DriftMetrics(out, clock));
     }
 
     @Override
