@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * {@code ./tollgate reconcile --from DATE --to DATE [--provider P] [--dry-run] [--json]}: the same run as the
  * scheduled Lambda, with the same environment, printing the report as a table (or JSON). Without dates, the
- * scheduled range. Exit status 0, 1 when a billing API could not be read, 2 for a usage error.
+ * scheduled range. Exit status 0, 1 when a billing API (or AWS) could not be read, 2 for a usage error.
  */
 public final class ReconcileCli {
 
@@ -66,8 +66,16 @@ public final class ReconcileCli {
             return 2;
         }
         RequestLog log = new RequestLog(err::println);
-        Reconciler reconciler = ReconcilerFactory.fromEnvironment(env, settings, clock, log, DriftMetrics.none(clock));
-        ReconcileReport report = reconciler.run(from, to, arguments.provider(), arguments.dryRun());
+        ReconcileReport report;
+        try {
+            Reconciler reconciler = ReconcilerFactory.fromEnvironment(env, settings, clock, log,
+                    DriftMetrics.none(clock));
+            report = reconciler.run(from, to, arguments.provider(), arguments.dryRun());
+        } catch (RuntimeException e) {
+            // AWS and secret errors name the resource, never a key value; no stack trace for a user at a terminal.
+            err.println("reconcile: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return 1;
+        }
         if (arguments.json()) {
             out.println(ReportMapper.write(ReportJson.of(report)));
         } else {
