@@ -66,6 +66,24 @@ class BillingSourceFiltersTest {
     }
 
     @Test
+    void aMalformedBodyIsAnErrorNotRetriedAndASlowAnswerIsWaitedFor() throws Exception {
+        try (FakeOpenAiBillingServer fake = new FakeOpenAiBillingServer("sk-admin-f")) {
+            fake.cost(DAY, "gpt-4o-mini-2024-07-18, input", null, "0.0006");
+            OpenAiBillingSource source = new OpenAiBillingSource(http, fake.baseUrl(), new Credential("sk-admin-f"),
+                    List.of(), Clock.systemUTC(), slept::add);
+            fake.malformed();
+            BillingException e = assertThrows(BillingException.class, () -> source.fetch(DAY, DAY));
+            assertTrue(e.getMessage().contains("malformed JSON"), e.getMessage());
+            assertEquals(1, fake.received(FakeOpenAiBillingServer.COSTS).size(), "not retried");
+
+            fake.delay(Duration.ofMillis(400));
+            long start = System.nanoTime();
+            assertTrue(source.fetch(DAY, DAY).day(DAY).isPresent());
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(400).toNanos());
+        }
+    }
+
+    @Test
     void rateLimitsWaitWhatRetryAfterSaysAndGiveUpAfterFourAttempts() throws Exception {
         try (FakeAnthropicBillingServer fake = new FakeAnthropicBillingServer("sk-ant-admin01-f")) {
             fake.tokenCost(DAY, "claude-sonnet-4-5-20250929", "output_tokens", null, "1");

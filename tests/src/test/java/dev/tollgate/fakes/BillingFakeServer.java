@@ -28,7 +28,7 @@ import java.util.concurrent.Executors;
 /**
  * What the fake billing APIs share: a loopback server, the query string parsed as the SDKs send it (repeated keys,
  * {@code group_by[]=...}), every request recorded, every 200 body kept (for schema checks), and faults queued by a
- * test (any status and body, Retry-After, latency) answered before the next real answer.
+ * test (any status and body, Retry-After, latency, a malformed body) answered before the next real answer.
  */
 abstract class BillingFakeServer implements AutoCloseable {
 
@@ -73,6 +73,16 @@ abstract class BillingFakeServer implements AutoCloseable {
         faults.add(new Fault(status, body, retryAfter, Duration.ZERO));
     }
 
+    /** Answers the next request normally, but only after {@code latency}. */
+    public void delay(Duration latency) {
+        faults.add(new Fault(0, null, null, latency));
+    }
+
+    /** Answers the next request 200 with JSON cut in half. */
+    public void malformed() {
+        faults.add(new Fault(200, "{\"object\":\"page\",\"data\":[{\"object\":\"buck", null, Duration.ZERO));
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
@@ -112,10 +122,10 @@ abstract class BillingFakeServer implements AutoCloseable {
                     query(exchange.getRequestURI().getRawQuery()), headers);
             received.add(request);
             Fault fault = faults.poll();
-            if (fault != null) {
-                if (!fault.latency().isZero()) {
-                    Thread.sleep(fault.latency());
-                }
+            if (fault != null && !fault.latency().isZero()) {
+                Thread.sleep(fault.latency());
+            }
+            if (fault != null && fault.status() != 0) {
                 if (fault.retryAfter() != null) {
                     exchange.getResponseHeaders().add("retry-after", fault.retryAfter());
                 }
