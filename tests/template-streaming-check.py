@@ -40,7 +40,9 @@ class NoManagedPolicies:
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 with open(os.path.join(ROOT, "template.yaml")) as f:
     template = yaml_parse(f.read())
-template["Resources"]["RouterFunction"]["Properties"]["CodeUri"] = "s3://bucket/router.zip"  # as sam deploy does
+for name, resource in template["Resources"].items():  # as sam deploy does: code uploaded to S3
+    if resource.get("Type") == "AWS::Serverless::Function":
+        resource["Properties"]["CodeUri"] = "s3://bucket/" + name + ".zip"
 out = transform(template, {}, NoManagedPolicies())
 resources = out["Resources"]
 
