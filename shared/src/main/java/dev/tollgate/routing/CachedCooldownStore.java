@@ -36,8 +36,8 @@ public final class CachedCooldownStore implements CooldownStore {
             try {
                 until = shared.cooledUntil(targetId, now);
             } catch (RuntimeException unreachable) {
-                // Cooldowns are advice: while the shared store is down, route on what this process last knew
-                // (nothing: not cooling) rather than fail the request; ask again after the TTL.
+                // Cooldowns are advice: while the shared store is down, route on what this process last knew (if
+                // nothing, that the target is not cooling) rather than fail the request; ask again after the TTL.
                 until = entry == null ? Optional.empty() : entry.until();
             }
             entry = new Entry(until, readTime);

@@ -43,6 +43,7 @@ class BudgetFailModeTest {
     private static final class SwitchableStore implements BudgetStore {
         final InMemoryBudgetStore inner = new InMemoryBudgetStore();
         volatile boolean down;
+        final java.util.concurrent.atomic.AtomicInteger limitReads = new java.util.concurrent.atomic.AtomicInteger();
 
         private void check() {
             if (down) {
@@ -52,6 +53,7 @@ class BudgetFailModeTest {
 
         @Override
         public Map<String, BudgetLimit> limits(Collection<String> scopes) {
+            limitReads.incrementAndGet();
             check();
             return inner.limits(scopes);
         }
@@ -193,6 +195,20 @@ class BudgetFailModeTest {
     }
 
     @Test
+    void anOutageCostsOneFailedLimitReadPerCacheTimeNotOnePerRequest() {
+        store.putLimit(limit("team#ops", true));
+        Gateway gateway = gateway(false);
+        assertEquals(200, ask(gateway).status());
+        store.down = true;
+        clock.now = clock.now.plusSeconds(120);
+        int before = store.limitReads.get();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, ask(gateway).status());
+        }
+        assertEquals(before + 1, store.limitReads.get());
+    }
+
+    @Test
     void theStoreIsReadAgainOnceItAnswers() {
         Gateway gateway = gateway(false);
         assertEquals(200, ask(gateway).status());
@@ -201,7 +217,7 @@ class BudgetFailModeTest {
         assertEquals(200, ask(gateway).status(), "no budget was known for these scopes, and none is assumed");
         store.down = false;
         store.putLimit(new BudgetLimit("team#ops", 1, Period.DAILY, 0, "alert", false));
-        clock.now = clock.now.plusSeconds(1);
-        assertEquals(429, ask(gateway).status(), "the limit written during the outage is read at the next request");
+        clock.now = clock.now.plusSeconds(31);
+        assertEquals(429, ask(gateway).status(), "the limit written during the outage is read within the cache time");
     }
 }
