@@ -147,20 +147,25 @@ public final class Budgets implements RouteSwitch {
         if (now.isBefore(last.plus(JANITOR_EVERY)) || !lastJanitor.compareAndSet(last, now)) {
             return;
         }
-        Thread.ofVirtual().name("tollgate-budget-janitor").start(() -> releaseExpired(now));
+        Thread.ofVirtual().name("tollgate-budget-janitor").start(() -> {
+            try {
+                releaseExpired(now);
+            } catch (RuntimeException e) {
+                log.error("expired reservations could not be released", e);
+            }
+        });
     }
 
-    /** Releases every expired reservation; returns how many. Also run by the admin tool. */
+    /**
+     * Releases expired reservations, at most 100 per call; returns how many. Also run by the admin tool, which must
+     * tell "none were stale" from "the store could not be read": store failures are thrown, not swallowed.
+     */
     public int releaseExpired(Instant now) {
         int released = 0;
-        try {
-            for (Reservation r : store.expired(now, 100)) {
-                if (store.release(r, null)) {
-                    released++;
-                }
+        for (Reservation r : store.expired(now, 100)) {
+            if (store.release(r, null)) {
+                released++;
             }
-        } catch (RuntimeException e) {
-            log.error("expired reservations could not be released", e);
         }
         if (released > 0) {
             ObjectNode event = log.event("WARN", "expired budget reservations released");

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Budget limit items, cached (absent ones too) so that a warm function reads them once per TTL, not per request.
- * A budget a user writes takes effect within the TTL.
+ * A budget a user writes takes effect within the TTL. While the store cannot be read, the last limits read stay in
+ * use, for another TTL at a time.
  */
 final class LimitCache {
 
@@ -44,7 +45,25 @@ final class LimitCache {
             }
         }
         if (!stale.isEmpty()) {
-            Map<String, BudgetLimit> read = store.limits(stale);
+            Map<String, BudgetLimit> read;
+            try {
+                read = store.limits(stale);
+            } catch (RuntimeException unreachable) {
+                // Decide on the limits last read, so that each budget's own fail mode governs when the reservation
+                // fails too; a scope never read cannot be judged, and the gateway-wide fail mode decides. They count
+                // as read now, so that an outage costs one failed read per TTL, not one per request.
+                for (String scope : stale) {
+                    if (cache.get(scope) == null) {
+                        throw unreachable;
+                    }
+                }
+                for (String scope : stale) {
+                    Entry last = cache.get(scope);
+                    cache.put(scope, new Entry(last.limit(), now));
+                    last.limit().ifPresent(l -> found.put(scope, l));
+                }
+                return found;
+            }
             for (String scope : stale) {
                 BudgetLimit limit = read.get(scope);
                 cache.put(scope, new Entry(Optional.ofNullable(limit), now));

@@ -114,7 +114,16 @@ public final class Gateway {
             // Anthropic-style clients send the key as x-api-key.
             authorization = request.header("x-api-key");
         }
-        GatewayKey key = keys.authenticate(authorization);
+        GatewayKey key;
+        try {
+            key = keys.authenticate(authorization);
+        } catch (GatewayException refused) {
+            throw refused;
+        } catch (RuntimeException storeFailed) {
+            // The keys table is unreachable: a 503 the client may retry, not a 500 that blames the gateway's code.
+            log.error("gateway keys could not be read", storeFailed);
+            throw ClientError.keyStoreUnavailable();
+        }
         context.authenticated(key);
     }
 

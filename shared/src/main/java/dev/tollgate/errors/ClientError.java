@@ -55,6 +55,12 @@ public final class ClientError extends GatewayException {
                 Duration.ofSeconds(1), Map.of());
     }
 
+    /** The keys table cannot be read: the caller cannot be authenticated, through no fault of theirs. */
+    public static ClientError keyStoreUnavailable() {
+        return new ClientError(503, "server_error", "key_store_unavailable", null,
+                "Gateway keys cannot be checked right now. Try again shortly.", Duration.ofSeconds(1), Map.of());
+    }
+
     /** The key may not use this model. */
     public static ClientError modelNotAllowed(String model) {
         return new ClientError(403, "invalid_request_error", "model_not_allowed", "model",

@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +60,23 @@ public final class DynamoDbBudgetStore implements BudgetStore {
         for (Map<String, AttributeValue> item : batchGet(budgetsTable, keys)) {
             BudgetItems.limit(item).ifPresent(limit -> limits.put(limit.scope(), limit));
         }
+        return limits;
+    }
+
+    /**
+     * Every limit item, by scope (admin listing; a scan). An item the gateway cannot read maps to empty: the gateway
+     * treats it as absent, so the admin tool must say so.
+     */
+    public Map<String, Optional<BudgetLimit>> limitItems() {
+        Map<String, Optional<BudgetLimit>> limits = new TreeMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamo.get().scan(b -> b.tableName(budgetsTable).filterExpression("sk = :limit")
+                    .expressionAttributeValues(Map.of(":limit", s("limit"))).exclusiveStartKey(from));
+            page.items().forEach(item -> limits.put(item.get("pk").s(), BudgetItems.limit(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
         return limits;
     }
 

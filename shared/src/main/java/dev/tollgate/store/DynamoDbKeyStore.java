@@ -4,6 +4,7 @@ import dev.tollgate.auth.KeyStore;
 import dev.tollgate.config.GatewayKey;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 import java.time.Instant;
@@ -75,17 +76,27 @@ public final class DynamoDbKeyStore implements KeyStore {
         return keys;
     }
 
-    /** Marks the key with this id revoked; false when no key has that id. */
-    public boolean revoke(String keyId) {
+    /**
+     * Marks every key with this id revoked (ids are not unique in the table: an item written by hand may repeat one,
+     * and none of them may stay usable); returns how many were revoked.
+     */
+    public int revoke(String keyId) {
+        int revoked = 0;
         for (GatewayKey key : list()) {
             if (key.id().equals(keyId)) {
-                dynamo.get().updateItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(key.sha256())))
-                        .updateExpression("SET #s = :revoked").expressionAttributeNames(Map.of("#s", "status"))
-                        .expressionAttributeValues(Map.of(":revoked", AttributeValue.fromS("revoked"))));
-                return true;
+                try {
+                    dynamo.get().updateItem(b -> b.tableName(table)
+                            .key(Map.of("pk", AttributeValue.fromS(key.sha256())))
+                            .updateExpression("SET #s = :revoked").conditionExpression("attribute_exists(pk)")
+                            .expressionAttributeNames(Map.of("#s", "status"))
+                            .expressionAttributeValues(Map.of(":revoked", AttributeValue.fromS("revoked"))));
+                    revoked++;
+                } catch (ConditionalCheckFailedException deletedMeanwhile) {
+                    // Deleted since the scan: nothing left to revoke, and no half item written in its place.
+                }
             }
         }
-        return false;
+        return revoked;
     }
 
     private static GatewayKey key(Map<String, AttributeValue> item) {
