@@ -35,6 +35,7 @@ import dev.tollgate.store.DynamoDbCooldownStore;
 import dev.tollgate.store.DynamoDbKeyStore;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -86,7 +87,7 @@ public final class GatewayFactory {
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
         Budgets budgets = budgets(env, clock, log);
-        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), budgets,
+        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock, log), budgets,
                 clock, new SplittableRandom(), Sleeper.REAL, log);
         return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, clock), clock), router, log), config,
                 demoKey);
@@ -150,18 +151,21 @@ public final class GatewayFactory {
      * Cooldowns shared through the DynamoDB state table named by {@code TOLLGATE_STATE_TABLE} (cached for two
      * seconds), or kept in memory when no table is configured (local mode).
      */
-    static CooldownStore cooldowns(Map<String, String> env, Clock clock) {
+    static CooldownStore cooldowns(Map<String, String> env, Clock clock, RequestLog log) {
         String table = env.get("TOLLGATE_STATE_TABLE");
         if (table == null || table.isBlank()) {
             return new InMemoryCooldownStore();
         }
         return new CachedCooldownStore(new DynamoDbCooldownStore(new Lazy<>(() -> dynamoDb(env)), table, clock),
-                Duration.ofSeconds(2), clock);
+                Duration.ofSeconds(2), clock, log);
     }
 
     /** The DynamoDB client: default credential and region chains, the one lightweight HTTP client. */
     public static DynamoDbClient dynamoDb(Map<String, String> env) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        // The standard retry mode (3 attempts) instead of DynamoDB's legacy default (9 attempts, throttling backoff
+        // up to 20 s): under constant throttling a request must fail within a client's patience, not after minutes.
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
         String endpoint = env.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));
