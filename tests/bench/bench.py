@@ -776,8 +776,21 @@ def main():
     raw = {"load": load, "coldstart": cold, "roundtrips": trips, "jmh": jmh}
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     (WORK / "results").mkdir(exist_ok=True)
+    earlier = sorted((WORK / "results").glob("*.json"))
     (WORK / "results" / f"{stamp}.json").write_text(json.dumps(raw, indent=1))
-    text = report(args, load, cold, trips, jmh)
+    # Parts not run this time are shown from the newest earlier run that has them, and say so.
+    reused = []
+    for part in raw:
+        if raw[part] is None:
+            for path in reversed(earlier):
+                previous = json.loads(path.read_text()).get(part)
+                if previous:
+                    raw[part] = previous
+                    reused.append(f"{part} from the run of {path.stem}")
+                    break
+    text = report(args, raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"])
+    if reused:
+        text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
     print(text)
     if not args.no_doc:
         write_doc(text)
