@@ -524,15 +524,25 @@ def spread(points, key):
     return (min(values), max(values)) if values else (None, None)
 
 
-def report(args, load, cold, trips, jmh):
-    lines = []
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines.append(f"Run: {now}. Machine: {machine()}.")
-    lines.append("")
-    lines.append(f"Command: `{' '.join(['./tollgate bench', *args.raw])}`. "
-                 f"Each point {args.duration} s after a {args.warmup} s warm-up at c=10, repeated {args.repeat}x "
-                 f"(median shown, range in brackets); wrk in its own process; upstream answers "
-                 f"{args.chunks} words (whole) or {args.chunks} content chunks + finish + usage (streamed).")
+def settings(args):
+    return {"command": " ".join(["./tollgate bench", *args.raw]), "duration": args.duration, "warmup": args.warmup,
+            "repeat": args.repeat, "chunks": args.chunks,
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine()}
+
+
+def report(run, load, cold, trips, jmh, load_run=None):
+    """run: the settings of this run; load_run: those of the run the load figures come from, if another."""
+    lines = [f"Run: {run['date']}. Machine: {run['machine']}.", "", f"Command: `{run['command']}`."]
+    if load:
+        source = load_run or run
+        if load_run:
+            lines.append(f"Load figures from the run of {source['date']} (`{source['command']}`; machine then: "
+                         f"{source['machine']}).")
+        lines.append(f"Load: each point {source['duration']} s after a {source['warmup']} s warm-up at c=10, "
+                     f"repeated {source['repeat']}x (median shown, range of req/s in brackets); wrk in its own "
+                     f"process; the upstream answers {source['chunks']} words (whole) or {source['chunks']} "
+                     f"content chunks + finish + usage (streamed).")
     lines.append("")
     if load:
         floor = load.get("floor", {}).get("points", {})
@@ -773,22 +783,26 @@ def main():
         jmh = run_jmh(args) if "jmh" in parts else None
     finally:
         upstream.stop()
-    raw = {"load": load, "coldstart": cold, "roundtrips": trips, "jmh": jmh}
+    run = settings(args)
+    raw = {"load": load, "coldstart": cold, "roundtrips": trips, "jmh": jmh, "settings": run}
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     (WORK / "results").mkdir(exist_ok=True)
     earlier = sorted((WORK / "results").glob("*.json"))
     (WORK / "results" / f"{stamp}.json").write_text(json.dumps(raw, indent=1))
     # Parts not run this time are shown from the newest earlier run that has them, and say so.
     reused = []
-    for part in raw:
+    load_run = None
+    for part in ("load", "coldstart", "roundtrips", "jmh"):
         if raw[part] is None:
             for path in reversed(earlier):
-                previous = json.loads(path.read_text()).get(part)
-                if previous:
-                    raw[part] = previous
+                previous_run = json.loads(path.read_text())
+                if previous_run.get(part):
+                    raw[part] = previous_run[part]
                     reused.append(f"{part} from the run of {path.stem}")
+                    if part == "load":
+                        load_run = previous_run.get("settings")
                     break
-    text = report(args, raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"])
+    text = report(run, raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"], load_run)
     if reused:
         text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
     print(text)
