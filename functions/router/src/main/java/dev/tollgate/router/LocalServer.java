@@ -30,6 +30,15 @@ public final class LocalServer implements AutoCloseable {
     /** Larger bodies are refused; Lambda's own limit is 6 MB. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
+    static {
+        // The JDK server leaves Nagle's algorithm on unless told otherwise: each SSE event after the first then waits
+        // for the client's delayed ACK (about 40 ms on Linux) before it leaves. Read once, when the first server of
+        // the process is created; an explicit -Dsun.net.httpserver.nodelay=false still wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 

@@ -36,12 +36,15 @@ public final class OpenAiExchange {
 
     /** The client's request as the upstream gets it: the target's model name and, for streams, the usage chunk. */
     public static ObjectNode upstreamBody(ChatCall call, boolean stream) {
-        ObjectNode body = call.request().deepCopy();
+        // A shallow copy: only top-level fields change, so the client's messages and tools are shared, not copied
+        // (the request is read by later attempts and must stay as the client sent it).
+        ObjectNode body = JsonCodec.object().setAll(call.request());
         body.put("model", call.target().model());
         if (stream) {
             body.put("stream", true);
             JsonNode options = body.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o.deepCopy() : JsonCodec.object();
+            body.set("stream_options", streamOptions);
             streamOptions.put("include_usage", true);
         } else {
             body.remove("stream");

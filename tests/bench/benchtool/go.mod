@@ -1,0 +1,3 @@
+module tollgate.dev/benchtool
+
+go 1.22
