@@ -38,7 +38,7 @@ import dev.tollgate.store.DynamoDbCooldownStore;
 import dev.tollgate.store.DynamoDbKeyStore;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -189,10 +189,12 @@ public final class GatewayFactory {
 
     /** The DynamoDB client: default credential and region chains, the one lightweight HTTP client. */
     public static DynamoDbClient dynamoDb(Map<String, String> env) {
-        // The standard retry mode (3 attempts) instead of DynamoDB's legacy default (9 attempts, throttling backoff
-        // up to 20 s): under constant throttling a request must fail within a client's patience, not after minutes.
+        // The standard strategy (4 attempts) instead of DynamoDB's legacy default (9 attempts, throttling backoff up
+        // to 20 s): under constant throttling a request must fail within a client's patience, not after minutes. No
+        // circuit breaker: transaction conflicts under heavy concurrency would drain its quota and stop all retries.
         DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(4).circuitBreakerEnabled(false).build()));
         String endpoint = env.get("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint));

@@ -227,7 +227,7 @@ class AwsFaultIntegrationTest {
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("throttling: a request under constant throttling was refused after %d ms (%d calls "
                 + "throttled)%n", tookMs, proxy.throttled.get());
-        assertTrue(tookMs < 20_000, "refused within a client's patience, not after minutes: " + tookMs + " ms");
+        assertTrue(tookMs < 30_000, "refused within a client's patience, not after minutes: " + tookMs + " ms");
         proxy.pass();
         assertLedgerMatchesWindow(store, requests);
     }
