@@ -308,6 +308,13 @@ class BedrockProviderEndToEndTest {
             }
         });
         assertEquals(504, streamed.statusCode());
+        // Under load an abandoned attempt can reach the fake after the gateway gave up on it; let both arrive here,
+        // so they cannot take a reply the next test scripts.
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (fake.requests().size() < 2 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertEquals(2, fake.requests().size(), "both abandoned attempts reached the fake");
     }
 
     @Test
