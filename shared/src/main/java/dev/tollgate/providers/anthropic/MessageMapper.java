@@ -155,10 +155,13 @@ final class MessageMapper {
         if (calls == null || calls.isNull()) {
             return blocks;
         }
+        if (!calls.isArray()) {
+            throw ClientError.invalidRequest(path + ".tool_calls", "'tool_calls' must be an array.");
+        }
         for (int i = 0; i < calls.size(); i++) {
             JsonNode call = calls.get(i);
             String callPath = path + ".tool_calls[" + i + "]";
-            JsonNode function = call.get("function");
+            JsonNode function = call.isObject() ? call.get("function") : null;
             if (!call.path("id").isTextual() || function == null || !function.path("name").isTextual()) {
                 throw ClientError.invalidRequest(callPath, "A tool call needs an id and a function name.");
             }

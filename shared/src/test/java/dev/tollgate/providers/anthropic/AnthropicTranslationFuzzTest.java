@@ -1,5 +1,6 @@
 package dev.tollgate.providers.anthropic;
 
+import dev.tollgate.fuzz.FuzzSeed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.config.Target;
@@ -44,7 +45,7 @@ class AnthropicTranslationFuzzTest {
                 ? JsonFuzz.mutate(JsonFuzz.chatRequest(random, "claude"), random) : JsonFuzz.chatRequest(random, "claude"));
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void requestMapperMapsOrRefusesCleanly(@ForAll("requests") ObjectNode request, @ForAll boolean stream) {
         Assume.that(JsonFuzz.passesGatewayChecks(request));
         ObjectNode body = StreamFuzz.mapOrRefuse(() -> AnthropicRequestMapper.toAnthropic(request, TARGET,
@@ -61,7 +62,7 @@ class AnthropicTranslationFuzzTest {
                 : JsonFuzz.mutate(validMessage(random), random));
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void responseMapperMapsOrReportsMalformed(@ForAll("responses") JsonNode message) {
         ChatResult result;
         try {
@@ -85,13 +86,13 @@ class AnthropicTranslationFuzzTest {
         return Arbitraries.randomValue(random -> StreamFuzz.frame(validStream(random), random));
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void streamTranslatorYieldsChunksOrFailsCleanly(@ForAll("streams") byte[] sse, @ForAll boolean usage) {
         StreamFuzz.drain(() -> new AnthropicStreamTranslator(new ByteArrayInputStream(sse), "anthropic", 1L, usage,
                 Optional.of(new Credential("sk-ant-fuzz")), new AnthropicErrorClassifier(Clock.systemUTC())));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = FuzzSeed.SEED)
     void randomBytesAsAStreamFailCleanly(@ForAll byte[] sse) {
         StreamFuzz.drain(() -> new AnthropicStreamTranslator(new ByteArrayInputStream(sse), "anthropic", 1L, true,
                 Optional.empty(), new AnthropicErrorClassifier(Clock.systemUTC())));

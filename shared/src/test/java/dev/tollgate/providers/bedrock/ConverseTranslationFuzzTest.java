@@ -1,5 +1,6 @@
 package dev.tollgate.providers.bedrock;
 
+import dev.tollgate.fuzz.FuzzSeed;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.fuzz.JsonFuzz;
@@ -54,7 +55,7 @@ class ConverseTranslationFuzzTest {
                 ? JsonFuzz.mutate(JsonFuzz.chatRequest(random, "nova"), random) : JsonFuzz.chatRequest(random, "nova"));
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void requestMapperMapsOrRefusesCleanly(@ForAll("requests") ObjectNode request) {
         Assume.that(JsonFuzz.passesGatewayChecks(request));
         ConverseRequestMapper.ConverseInput input = StreamFuzz.mapOrRefuse(
@@ -70,7 +71,7 @@ class ConverseTranslationFuzzTest {
         return Arbitraries.randomValue(ConverseTranslationFuzzTest::response);
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void responseMapperTranslatesAnyResponse(@ForAll("responses") ConverseResponse response) throws IOException {
         ChatResult result;
         try {
@@ -95,7 +96,7 @@ class ConverseTranslationFuzzTest {
         });
     }
 
-    @Property(tries = 800)
+    @Property(tries = 800, seed = FuzzSeed.SEED)
     void streamTranslatorTranslatesAnyEventSequence(@ForAll("eventSequences") List<ConverseStreamOutput> events,
                                                      @ForAll boolean usage) throws IOException {
         ConverseStreamTranslator translator = new ConverseStreamTranslator("chatcmpl-1", 1L, "nova", usage);
