@@ -739,7 +739,11 @@ def write_doc(text):
 
 def rerender():
     """Writes the newest run's results again (after a change to the report), without measuring anything."""
-    newest = sorted((WORK / "results").glob("*.json"))[-1]
+    runs = [path for path in sorted((WORK / "results").glob("*.json"))
+            if "settings" in json.loads(path.read_text())]
+    if not runs:
+        sys.exit("bench: no results in .bench/results yet: run ./tollgate bench first")
+    newest = runs[-1]
     raw = json.loads(newest.read_text())
     text = report(raw["settings"], raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"])
     print(text)
