@@ -737,6 +737,27 @@ def write_doc(text):
     doc.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
+def render(raw, earlier):
+    """The results section; parts a run did not measure are shown from the newest earlier run that did, and say so."""
+    raw = dict(raw)
+    reused = []
+    load_run = None
+    for part in ("load", "coldstart", "roundtrips", "jmh"):
+        if raw.get(part) is None:
+            for path in reversed(earlier):
+                previous_run = json.loads(path.read_text())
+                if previous_run.get(part):
+                    raw[part] = previous_run[part]
+                    reused.append(f"{part} from the run of {path.stem}")
+                    if part == "load":
+                        load_run = previous_run.get("settings")
+                    break
+    text = report(raw["settings"], raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"], load_run)
+    if reused:
+        text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
+    return text
+
+
 def rerender():
     """Writes the newest run's results again (after a change to the report), without measuring anything."""
     runs = [path for path in sorted((WORK / "results").glob("*.json"))
@@ -744,8 +765,8 @@ def rerender():
     if not runs:
         sys.exit("bench: no results in .bench/results yet: run ./tollgate bench first")
     newest = runs[-1]
-    raw = json.loads(newest.read_text())
-    text = report(raw["settings"], raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"])
+    earlier = sorted(path for path in (WORK / "results").glob("*.json") if path.name < newest.name)
+    text = render(json.loads(newest.read_text()), earlier)
     print(text)
     write_doc(text)
     log(f"docs/performance.md rewritten from {newest.name}")
@@ -810,22 +831,7 @@ def main():
     (WORK / "results").mkdir(exist_ok=True)
     earlier = sorted((WORK / "results").glob("*.json"))
     (WORK / "results" / f"{stamp}.json").write_text(json.dumps(raw, indent=1))
-    # Parts not run this time are shown from the newest earlier run that has them, and say so.
-    reused = []
-    load_run = None
-    for part in ("load", "coldstart", "roundtrips", "jmh"):
-        if raw[part] is None:
-            for path in reversed(earlier):
-                previous_run = json.loads(path.read_text())
-                if previous_run.get(part):
-                    raw[part] = previous_run[part]
-                    reused.append(f"{part} from the run of {path.stem}")
-                    if part == "load":
-                        load_run = previous_run.get("settings")
-                    break
-    text = report(run, raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"], load_run)
-    if reused:
-        text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
+    text = render(raw, earlier)
     print(text)
     if not args.no_doc:
         write_doc(text)
