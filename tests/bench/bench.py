@@ -20,7 +20,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -664,7 +663,11 @@ def targets(load, floor_ms, cold, jmh):
         lines.append(f"| p99 at c=1 <= {TARGET_P99_MS} ms ({label}) | {p99:.2f} ms | {yes(p99 <= TARGET_P99_MS)} |")
         for peer in ("portkey", "litellm"):
             other = added(peer, mode)
-            if other is not None:
+            peer_c1 = load.get(peer, {}).get("points", {}).get(f"{mode}/c1", [])
+            if other is not None and peer_c1 and all(p["non2xx"] >= p["requests"] for p in peer_c1):
+                lines.append(f"| added below {peer}'s ({label}) | {peer} answered only errors ({other:.3f} ms) | "
+                             "n/a |")
+            elif other is not None:
                 lines.append(f"| added below {peer}'s ({label}) | {tg:.3f} vs {other:.3f} ms | {yes(tg < other)} |")
             else:
                 lines.append(f"| added below {peer}'s ({label}) | {peer} not measured | n/a |")
@@ -734,13 +737,49 @@ def write_doc(text):
     doc.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
+def render(raw, earlier):
+    """The results section; parts a run did not measure are shown from the newest earlier run that did, and say so."""
+    raw = dict(raw)
+    reused = []
+    load_run = None
+    for part in ("load", "coldstart", "roundtrips", "jmh"):
+        if raw.get(part) is None:
+            for path in reversed(earlier):
+                previous_run = json.loads(path.read_text())
+                if previous_run.get(part):
+                    raw[part] = previous_run[part]
+                    reused.append(f"{part} from the run of {path.stem}")
+                    if part == "load":
+                        load_run = previous_run.get("settings")
+                    break
+    text = report(raw["settings"], raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"], load_run)
+    if reused:
+        text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
+    return text
+
+
+def rerender():
+    """Writes the newest run's results again (after a change to the report), without measuring anything."""
+    runs = [path for path in sorted((WORK / "results").glob("*.json"))
+            if "settings" in json.loads(path.read_text())]
+    if not runs:
+        sys.exit("bench: no results in .bench/results yet: run ./tollgate bench first")
+    newest = runs[-1]
+    earlier = sorted(path for path in (WORK / "results").glob("*.json") if path.name < newest.name)
+    text = render(json.loads(newest.read_text()), earlier)
+    print(text)
+    write_doc(text)
+    log(f"docs/performance.md rewritten from {newest.name}")
+
+
 # --- main ------------------------------------------------------------------------------------------------------
 
 
 def main():
     parser = argparse.ArgumentParser(description="Tollgate benchmark harness")
     parser.add_argument("parts", nargs="*", default=["all"],
-                        help="all (default), or some of: load coldstart roundtrips jmh")
+                        help="all (default), or some of: load coldstart roundtrips jmh; or report alone, "
+                        "which rewrites the results section from the newest run without measuring")
     parser.add_argument("--systems", default="floor,tollgate,tollgate-dynamodb,portkey,litellm,tollgate-c2")
     parser.add_argument("--duration", type=int, default=8, help="seconds per load point")
     parser.add_argument("--warmup", type=int, default=4, help="seconds of warm-up per system and mode")
@@ -755,6 +794,9 @@ def main():
     args = parser.parse_args()
     args.raw = sys.argv[1:]
     parts = set(args.parts)
+    if parts == {"report"}:
+        rerender()
+        return
     if "all" in parts:
         parts = {"load", "coldstart", "roundtrips", "jmh"}
 
@@ -789,22 +831,7 @@ def main():
     (WORK / "results").mkdir(exist_ok=True)
     earlier = sorted((WORK / "results").glob("*.json"))
     (WORK / "results" / f"{stamp}.json").write_text(json.dumps(raw, indent=1))
-    # Parts not run this time are shown from the newest earlier run that has them, and say so.
-    reused = []
-    load_run = None
-    for part in ("load", "coldstart", "roundtrips", "jmh"):
-        if raw[part] is None:
-            for path in reversed(earlier):
-                previous_run = json.loads(path.read_text())
-                if previous_run.get(part):
-                    raw[part] = previous_run[part]
-                    reused.append(f"{part} from the run of {path.stem}")
-                    if part == "load":
-                        load_run = previous_run.get("settings")
-                    break
-    text = report(run, raw["load"], raw["coldstart"], raw["roundtrips"], raw["jmh"], load_run)
-    if reused:
-        text += "\nNot run this time, shown from earlier runs on this machine: " + "; ".join(reused) + ".\n"
+    text = render(raw, earlier)
     print(text)
     if not args.no_doc:
         write_doc(text)
