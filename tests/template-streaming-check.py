@@ -5,6 +5,8 @@ Run by tests/template-check.sh with the .venv's Python (aws-sam-translator comes
     invocation URI of the router's "live" alias (SnapStart serves published versions only), a 15-minute timeout;
   - the router runs behind the Lambda Web Adapter in response_stream mode, ready on /health, with the SnapStart
     hooks LocalServer serves, and a config location (never the demo);
+  - SnapStart priming is allowed what it calls: the DynamoDB calls of TableProbe.java (GetItem) on the tables it
+    probes (TOLLGATE_KEYS_TABLE, else TOLLGATE_STATE_TABLE), GetSecretValue on TOLLGATE_PROVIDER_SECRET;
   - every metric the dashboard and the alarms read in namespace Tollgate is one the code emits (EmfMetrics.java)
     or one reserved for code still to come (listed below, with who emits it).
 Exits 1 with the list of problems.
@@ -18,10 +20,10 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Metrics the dashboard/alarms may name before their emitter exists: name -> who will emit it.
+# Metrics the dashboard/alarms may name that EmfMetrics does not emit: name -> who emits it. Dimensions of what
+# EmfMetrics emits are checked by shared/src/test/.../metrics/TemplateMetricsTest.java.
 RESERVED = {
-    "BudgetUsedPct": "the budget ledger (highest use of any budget, %)",
-    "ReconciliationDriftPct": "the reconciler (per provider, %)",
+    "ReconciliationDriftPct": "the reconciler (functions/reconciler DriftMetrics, per provider, %)",
 }
 
 problems = []
@@ -80,6 +82,38 @@ check("TOLLGATE_ALLOW_DEMO" not in env, "the deployed router must not run the de
 check(function["Handler"] == "run.sh", "the adapter runs the handler as a command: run.sh")
 check(function.get("SnapStart", {}).get("ApplyOn") == "PublishedVersions", "SnapStart is off")
 check(function.get("Architectures") == ["arm64"], "not arm64")
+
+
+
+def allowed(statements, resource):
+    """The actions the router's own policy allows on one resource (a Ref or GetAtt of the raw template)."""
+    actions = set()
+    for statement in statements:
+        if statement.get("Effect") == "Allow" and statement.get("Resource") == resource:
+            actions.update(statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+    return actions
+
+
+raw_router = template["Resources"]["RouterFunction"]["Properties"]
+statements = [s for policy in raw_router["Policies"] if isinstance(policy, dict) for s in policy.get("Statement", [])]
+raw_env = raw_router["Environment"]["Variables"]
+with open(os.path.join(ROOT, "shared/src/main/java/dev/tollgate/store/TableProbe.java")) as f:
+    probe_calls = set(re.findall(r"dynamo\.get\(\)\.(\w+)\(", f.read()))
+check(probe_calls == {"getItem"}, "TableProbe.java makes other calls than GetItem: %s (update this check and IAM)"
+      % sorted(probe_calls))
+for variable in ("TOLLGATE_KEYS_TABLE", "TOLLGATE_STATE_TABLE"):
+    ref = raw_env.get(variable)
+    table = ref.get("Ref") if isinstance(ref, dict) else None
+    check(table is not None, "router env %s is not a table of the stack: %s" % (variable, ref))
+    if table:
+        granted = allowed(statements, {"Fn::GetAtt": [table, "Arn"]})
+        for call in sorted(probe_calls):
+            action = "dynamodb:" + call[0].upper() + call[1:]
+            check(action in granted, "priming calls %s on %s (%s), which the router's policy does not allow: %s"
+                  % (action, table, variable, sorted(granted)))
+secret = raw_env.get("TOLLGATE_PROVIDER_SECRET")
+check("secretsmanager:GetSecretValue" in allowed(statements, secret),
+      "priming reads TOLLGATE_PROVIDER_SECRET, which the router's policy does not allow")
 
 with open(os.path.join(ROOT, "shared/src/main/java/dev/tollgate/metrics/EmfMetrics.java")) as f:
     emitted = set(re.findall(r'metric\(line, definitions, "(\w+)"', f.read())) | {"CostUsd"}

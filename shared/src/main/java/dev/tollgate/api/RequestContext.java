@@ -204,8 +204,10 @@ public final class RequestContext implements AttemptListener {
         }
         if (!counted) {
             counted = true;
+            Long budgetUsedPct = settlement == null || settlement.usedPct().isEmpty() ? null
+                    : settlement.usedPct().getAsLong();
             log.metrics().request(new RequestOutcome(route, target == null ? null : target.provider(), status,
-                    outcome, latencyMs, attempts, usage, costUsd));
+                    outcome, latencyMs, attempts, usage, costUsd, budgetUsedPct));
         }
     }
 

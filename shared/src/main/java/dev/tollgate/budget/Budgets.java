@@ -6,6 +6,7 @@ import dev.tollgate.log.RequestLog;
 import dev.tollgate.routing.RequestFacts;
 import dev.tollgate.routing.RouteSwitch;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,6 +29,7 @@ public final class Budgets implements RouteSwitch {
     static final Duration RESERVATION_LIFETIME = Duration.ofMinutes(16);
     private static final Duration WINDOW_REFRESH = Duration.ofSeconds(5);
     private static final Duration JANITOR_EVERY = Duration.ofMinutes(1);
+    private static final BigInteger HUNDRED = BigInteger.valueOf(100);
 
     private final BudgetStore store;
     private final CostModel costs;
@@ -117,6 +120,29 @@ public final class Budgets implements RouteSwitch {
             }
         }
         return Optional.ofNullable(tightest);
+    }
+
+    /**
+     * The highest use of these budgets, in whole percent of each limit (rounded down), as last read: after
+     * {@link #tightest} has refreshed the windows, so it includes the request just settled. Empty when no budget
+     * has a positive limit.
+     */
+    OptionalLong highestUsedPct(Map<String, BudgetLimit> applied) {
+        Instant now = clock.instant();
+        OptionalLong highest = OptionalLong.empty();
+        for (BudgetLimit limit : applied.values()) {
+            if (limit.limitNanos() <= 0) {
+                continue;
+            }
+            long committed = committedSeen.getOrDefault(limit.scope() + "|" + limit.period().windowKey(now), 0L);
+            // Integer arithmetic in BigInteger: committed * 100 may not fit a long for very large budgets.
+            long pct = BigInteger.valueOf(committed).multiply(HUNDRED).divide(BigInteger.valueOf(limit.limitNanos()))
+                    .longValue();
+            if (highest.isEmpty() || pct > highest.getAsLong()) {
+                highest = OptionalLong.of(pct);
+            }
+        }
+        return highest;
     }
 
     private void refreshWindows(Map<String, String> keys, Instant now) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Budgets and rate limits of one request. Before each attempt: hold the worst-case cost of that attempt on every
@@ -24,8 +25,12 @@ import java.util.Optional;
  */
 public final class Metering implements AttemptGuard {
 
-    /** What the request cost, and the tightest budget left after it (for response headers). */
-    public record Settlement(long costNanos, boolean estimated, Optional<Map.Entry<String, Long>> tightest) {
+    /**
+     * What the request cost, the tightest budget left after it (for response headers), and the highest use of its
+     * budgets in percent (for the BudgetUsedPct metric; empty when no budget applied).
+     */
+    public record Settlement(long costNanos, boolean estimated, Optional<Map.Entry<String, Long>> tightest,
+                             OptionalLong usedPct) {
     }
 
     private final Budgets budgets;
@@ -187,6 +192,10 @@ public final class Metering implements AttemptGuard {
             budgets.log().write(event);
         }
         held = null;
-        return new Settlement(cost, estimated, applied.isEmpty() ? Optional.empty() : budgets.tightest(applied, cost));
+        if (applied.isEmpty()) {
+            return new Settlement(cost, estimated, Optional.empty(), OptionalLong.empty());
+        }
+        Optional<Map.Entry<String, Long>> tightest = budgets.tightest(applied, cost);
+        return new Settlement(cost, estimated, tightest, budgets.highestUsedPct(applied));
     }
 }

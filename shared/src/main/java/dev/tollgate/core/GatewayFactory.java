@@ -36,6 +36,7 @@ import dev.tollgate.secrets.CredentialResolver;
 import dev.tollgate.store.DynamoDbBudgetStore;
 import dev.tollgate.store.DynamoDbCooldownStore;
 import dev.tollgate.store.DynamoDbKeyStore;
+import dev.tollgate.store.TableProbe;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -52,6 +53,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -71,8 +73,12 @@ public final class GatewayFactory {
     private GatewayFactory() {
     }
 
-    /** The gateway and, when running on the demo config, the demo key to print. */
-    public record Setup(Gateway gateway, GatewayConfig config, String demoKey, SecretsManagerSecretSource secrets) {
+    /**
+     * The gateway and, when running on the demo config, the demo key to print; the secrets cache and a DynamoDB
+     * probe (null without tables) for SnapStart priming.
+     */
+    public record Setup(Gateway gateway, GatewayConfig config, String demoKey, SecretsManagerSecretSource secrets,
+                        TableProbe tableProbe) {
     }
 
     public static Setup fromEnvironment(Map<String, String> env, RequestLog requestLog) {
@@ -93,11 +99,24 @@ public final class GatewayFactory {
         SecretsManagerSecretSource secrets = new SecretsManagerSecretSource(
                 new Lazy<>(() -> secretsManager(env)), ttl, clock);
         CredentialResolver credentials = new CredentialResolver(env, secrets, env.get("TOLLGATE_PROVIDER_SECRET"));
-        Budgets budgets = budgets(env, clock, log);
-        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, clock), budgets,
+        // One client for every table, so that priming warms the very client the request path uses.
+        Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> dynamoDb(env));
+        Budgets budgets = budgets(env, dynamo, clock, log);
+        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, dynamo, clock), budgets,
                 clock, new SplittableRandom(), Sleeper.REAL, log);
-        return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, clock), clock), router, log), config,
-                demoKey, secrets);
+        return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, dynamo, clock), clock), router, log),
+                config, demoKey, secrets, tableProbe(env, dynamo));
+    }
+
+    /** The priming read: on the keys table, else the state table (both keyed by pk alone), else none. */
+    static TableProbe tableProbe(Map<String, String> env, Supplier<DynamoDbClient> dynamo) {
+        for (String variable : List.of("TOLLGATE_KEYS_TABLE", "TOLLGATE_STATE_TABLE")) {
+            String table = env.get(variable);
+            if (table != null && !table.isBlank()) {
+                return new TableProbe(dynamo, table.trim());
+            }
+        }
+        return null;
     }
 
     static Metrics metrics(Map<String, String> env, Clock clock) {
@@ -148,14 +167,14 @@ public final class GatewayFactory {
      * Gateway keys: those in the config, then the DynamoDB keys table named by {@code TOLLGATE_KEYS_TABLE} (cached
      * for {@code TOLLGATE_KEY_CACHE_SECONDS}, default 60: a revocation takes effect within that time).
      */
-    static KeyStore keys(GatewayConfig config, Map<String, String> env, Clock clock) {
+    static KeyStore keys(GatewayConfig config, Map<String, String> env, Supplier<DynamoDbClient> dynamo, Clock clock) {
         KeyStore keys = KeyStore.of(config.keys());
         String table = env.get("TOLLGATE_KEYS_TABLE");
         if (table == null || table.isBlank()) {
             return keys;
         }
         Duration ttl = Duration.ofSeconds(Long.parseLong(env.getOrDefault("TOLLGATE_KEY_CACHE_SECONDS", "60")));
-        return keys.orElse(new CachedKeyStore(new DynamoDbKeyStore(new Lazy<>(() -> dynamoDb(env)), table), ttl,
+        return keys.orElse(new CachedKeyStore(new DynamoDbKeyStore(dynamo, table), ttl,
                 Duration.ofSeconds(5), clock));
     }
 
@@ -164,11 +183,11 @@ public final class GatewayFactory {
      * {@code TOLLGATE_USAGE_TABLE} and {@code TOLLGATE_STATE_TABLE}), else in memory. {@code TOLLGATE_BUDGET_FAIL_MODE}
      * = open lets requests through when budgets cannot be read (default closed).
      */
-    static Budgets budgets(Map<String, String> env, Clock clock, RequestLog log) {
+    static Budgets budgets(Map<String, String> env, Supplier<DynamoDbClient> dynamo, Clock clock, RequestLog log) {
         boolean failOpen = "open".equalsIgnoreCase(env.getOrDefault("TOLLGATE_BUDGET_FAIL_MODE", "closed"));
         String budgetsTable = env.get("TOLLGATE_BUDGETS_TABLE");
         BudgetStore store = budgetsTable == null || budgetsTable.isBlank() ? new InMemoryBudgetStore()
-                : new DynamoDbBudgetStore(new Lazy<>(() -> dynamoDb(env)), budgetsTable,
+                : new DynamoDbBudgetStore(dynamo, budgetsTable,
                         env.getOrDefault("TOLLGATE_USAGE_TABLE", budgetsTable),
                         env.getOrDefault("TOLLGATE_STATE_TABLE", budgetsTable));
         return new Budgets(store, new PriceBookCostModel(PriceBook.lookup()), clock, log, failOpen);
@@ -178,12 +197,12 @@ public final class GatewayFactory {
      * Cooldowns shared through the DynamoDB state table named by {@code TOLLGATE_STATE_TABLE} (cached for two
      * seconds), or kept in memory when no table is configured (local mode).
      */
-    static CooldownStore cooldowns(Map<String, String> env, Clock clock) {
+    static CooldownStore cooldowns(Map<String, String> env, Supplier<DynamoDbClient> dynamo, Clock clock) {
         String table = env.get("TOLLGATE_STATE_TABLE");
         if (table == null || table.isBlank()) {
             return new InMemoryCooldownStore();
         }
-        return new CachedCooldownStore(new DynamoDbCooldownStore(new Lazy<>(() -> dynamoDb(env)), table, clock),
+        return new CachedCooldownStore(new DynamoDbCooldownStore(dynamo, table, clock),
                 Duration.ofSeconds(2), clock);
     }
 

@@ -56,6 +56,10 @@ public final class EmfMetrics implements Metrics {
             metric(line, definitions, "PromptTokens", "Count", outcome.usage().promptTokens());
             metric(line, definitions, "CompletionTokens", "Count", outcome.usage().completionTokens());
         }
+        if (outcome.budgetUsedPct() != null) {
+            // Without dimensions it is the "highest use of any budget" the alarm and the dashboard watch (Maximum).
+            metric(line, definitions, "BudgetUsedPct", "Percent", outcome.budgetUsedPct());
+        }
         if (outcome.costUsd() != null) {
             definitions.addObject().put("Name", "CostUsd").put("Unit", "None");
             line.put("CostUsd", outcome.costUsd());

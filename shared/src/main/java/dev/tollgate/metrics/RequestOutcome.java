@@ -10,9 +10,17 @@ import java.math.BigDecimal;
  *
  * @param usage tokens, or null when no provider answered
  * @param costUsd the request's cost, or null until it is priced
+ * @param budgetUsedPct the highest use of the request's budgets after it, in whole percent, or null when no budget
+ *                      applied
  */
 public record RequestOutcome(String route, String provider, int status, String outcome, long latencyMs,
-                             int attempts, Usage usage, BigDecimal costUsd) {
+                             int attempts, Usage usage, BigDecimal costUsd, Long budgetUsedPct) {
+
+    /** A request no budget applied to. */
+    public RequestOutcome(String route, String provider, int status, String outcome, long latencyMs, int attempts,
+                          Usage usage, BigDecimal costUsd) {
+        this(route, provider, status, outcome, latencyMs, attempts, usage, costUsd, null);
+    }
 
     /** Error codes of budget refusals start with this, e.g. {@code budget_exceeded}. */
     public static final String BUDGET_CODE_PREFIX = "budget_";

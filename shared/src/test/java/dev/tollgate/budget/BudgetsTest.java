@@ -11,6 +11,7 @@ import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.metrics.EmfMetrics;
 import dev.tollgate.routing.InMemoryCooldownStore;
 import dev.tollgate.routing.Sleeper;
 import dev.tollgate.secrets.CredentialResolver;
@@ -64,6 +65,8 @@ class BudgetsTest {
     private final SteppingClock clock = new SteppingClock();
     private final InMemoryBudgetStore store = new InMemoryBudgetStore();
     private final List<String> log = new ArrayList<>();
+    /** The EMF lines the requests' metrics became, as CloudWatch would read them from the function's log. */
+    private final List<String> emf = new ArrayList<>();
     private final Gateway gateway;
 
     BudgetsTest() {
@@ -82,7 +85,7 @@ class BudgetsTest {
                 keys:
                   - {id: team-key, sha256: %s, team: search}
                 """.formatted(GatewayKeys.sha256(KEY)), "test"), "test");
-        RequestLog requestLog = new RequestLog(log::add);
+        RequestLog requestLog = new RequestLog(log::add, new EmfMetrics(emf::add, clock));
         Budgets budgets = new Budgets(store, new PriceBookCostModel(dev.tollgate.routing.PriceLookup.CONFIGURED), clock, requestLog, false);
         var keys = dev.tollgate.auth.KeyStore.of(config.keys()).orElse(dev.tollgate.auth.KeyStore.of(List.of(
                 new GatewayKey("limited", GatewayKeys.sha256(LIMITED_KEY), null, null, Set.of("main"), 2, 0, List.of(),
@@ -258,5 +261,58 @@ class BudgetsTest {
         } catch (ReservationRefused e) {
             return false;
         }
+    }
+
+    /** The EMF line of the last request: its BudgetUsedPct value, checked to be declared as the alarm reads it. */
+    private JsonNode lastEmfLine() throws IOException {
+        JsonNode line = JsonCodec.parse(emf.getLast().getBytes(StandardCharsets.UTF_8));
+        JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
+        assertEquals("Tollgate", directive.get("Namespace").asText());
+        assertTrue(directive.get("Dimensions").toString().contains("[]"), "published without dimensions too");
+        return line;
+    }
+
+    @Test
+    void aRequestThatBringsItsBudgetTo80PercentEmitsBudgetUsedPct80() throws IOException {
+        store.putLimit(new BudgetLimit("team#search", usdNanos("1"), Period.MONTHLY, 0, "alert", false));
+        assertEquals(200, ask(KEY, "main", "").status());
+        long cost = store.ledger("2026-11-25").getFirst().costNanos();
+        assertTrue(cost > 0 && cost < usdNanos("0.001"), "a small, exactly priced request: " + cost);
+        assertEquals(0, lastEmfLine().get("BudgetUsedPct").asLong(), "one small request: 0 % (rounded down)");
+
+        // Spend seeded so that the next request, costing the same again, lands exactly on $0.80 of $1.
+        seed("team#search", "2026-11", usdNanos("0.80") - 2 * cost);
+        assertEquals(200, ask(KEY, "main", "").status());
+        assertEquals(usdNanos("0.80"), store.windows(Map.of("team#search", "2026-11")).get("team#search")
+                .committedNanos(), "the test's premise: the window is at exactly 80 %");
+        JsonNode line = lastEmfLine();
+        assertTrue(line.get("BudgetUsedPct").isIntegralNumber(), "whole percent: " + line.get("BudgetUsedPct"));
+        assertEquals(80, line.get("BudgetUsedPct").asLong());
+        assertTrue(line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").toString()
+                .contains("{\"Name\":\"BudgetUsedPct\",\"Unit\":\"Percent\"}"), line.toString());
+    }
+
+    /** Spend settled on a budget window before the request under test, as earlier requests would have left it. */
+    private void seed(String scope, String window, long nanos) {
+        Reservation earlier = new Reservation("seed-" + scope + "#1", "seed-" + scope, List.of(new Reservation.Charge(
+                scope, window, Long.MAX_VALUE, nanos, null)), List.of(), nanos, clock.now.plusSeconds(60));
+        assertTrue(assertDoesNotRefuse(earlier));
+        assertTrue(store.settle(earlier, nanos, 0, 0, new LedgerEntry("seed-" + scope, clock.now, null, null, null,
+                "main", "mock", "priced", 0, 0, 0, 0, nanos, false, 1, "ok", 200, 1)));
+    }
+
+    @Test
+    void theHighestUseAcrossTheRequestsBudgetsIsEmittedAndNothingWithoutBudgets() throws IOException {
+        assertEquals(200, ask(KEY, "main", "").status());
+        assertFalse(lastEmfLine().has("BudgetUsedPct"), "no budget applies: no BudgetUsedPct at all (not 0)");
+        long cost = store.ledger("2026-11-25").getFirst().costNanos();
+        // After the next request (costing `cost` again): global at 25 % of $4, the key at 50 % of $1.
+        store.putLimit(new BudgetLimit("global", usdNanos("4"), Period.DAILY, 0, "alert", false));
+        store.putLimit(new BudgetLimit("key#team-key", usdNanos("1"), Period.DAILY, 0, "alert", false));
+        seed("global", "2026-11-25", usdNanos("1") - cost);
+        seed("key#team-key", "2026-11-25", usdNanos("0.5") - cost);
+        clock.now = clock.now.plusSeconds(60); // past the limits cache, which remembers "no budgets" for 30 s
+        assertEquals(200, ask(KEY, "main", "").status());
+        assertEquals(50, lastEmfLine().get("BudgetUsedPct").asLong(), "the most used budget's percentage");
     }
 }

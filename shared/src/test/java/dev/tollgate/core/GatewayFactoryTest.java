@@ -80,4 +80,15 @@ class GatewayFactoryTest {
                 () -> GatewayFactory.metrics(Map.of("TOLLGATE_METRICS", "statsd"), clock));
         assertTrue(e.getMessage().contains("TOLLGATE_METRICS"), e.getMessage());
     }
+
+    @Test
+    void primingProbesTheKeysTableElseTheStateTableElseNothing() {
+        assertNull(GatewayFactory.fromEnvironment(Map.of(), log).tableProbe(), "no tables, no DynamoDB call");
+        assertEquals("tg-keys", GatewayFactory.fromEnvironment(Map.of("TOLLGATE_KEYS_TABLE", "tg-keys",
+                "TOLLGATE_STATE_TABLE", "tg-state", "TOLLGATE_BUDGETS_TABLE", "tg-budgets"), log).tableProbe().table());
+        assertEquals("tg-state", GatewayFactory.fromEnvironment(Map.of("TOLLGATE_STATE_TABLE", "tg-state",
+                "TOLLGATE_BUDGETS_TABLE", "tg-budgets"), log).tableProbe().table());
+        assertNull(GatewayFactory.fromEnvironment(Map.of("TOLLGATE_BUDGETS_TABLE", "tg-budgets",
+                "TOLLGATE_STATE_TABLE", " "), log).tableProbe(), "the budgets table has a sort key: not probed");
+    }
 }

@@ -50,7 +50,7 @@ public final class LambdaHandler implements RequestStreamHandler {
     private LambdaHandler(GatewayFactory.Setup setup, Map<String, String> env) {
         this.gateway = setup.gateway();
         this.priming = new Priming(LambdaHandler::serve, setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
-                RequestLog.stdout());
+                setup.tableProbe(), RequestLog.stdout());
         Core.getGlobalContext().register(priming);
     }
 

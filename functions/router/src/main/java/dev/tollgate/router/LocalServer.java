@@ -153,7 +153,7 @@ public final class LocalServer implements AutoCloseable {
         }
         Map<String, String> env = System.getenv();
         Priming priming = new Priming(Priming.coreDoor(), setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
-                RequestLog.stdout());
+                setup.tableProbe(), RequestLog.stdout());
         LocalServer server = new LocalServer(setup.gateway(), host, port)
                 .snapStartHooks(priming, env.get("AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH"),
                         env.get("AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH"))

@@ -10,8 +10,10 @@ import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.secrets.CredentialResolver;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
+import dev.tollgate.store.TableProbe;
 import org.crac.Context;
 import org.crac.Resource;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,9 +29,10 @@ import java.util.function.BiFunction;
  * SnapStart priming. Before the snapshot it sends harmless requests through the same door and core that serve
  * traffic (health, a chat completion whole and streamed on the built-in mock provider, a chat completion to the
  * OpenAI adapter aimed at a closed loopback port, so the JDK HTTP client and the error path load too) on a private
- * gateway whose log and metrics go nowhere, and builds the Secrets Manager client with one GetSecretValue call. After
- * a restore it empties the secrets cache, so no provider key is carried in the snapshot into every restored
- * environment and keys are fetched afresh.
+ * gateway whose log and metrics go nowhere; builds the Secrets Manager client with one GetSecretValue call; and, when
+ * tables are configured, sends the request path's own DynamoDB client one GetItem of an item that cannot exist
+ * ({@link TableProbe}). After a restore it empties the secrets cache, so no provider key is carried in the snapshot
+ * into every restored environment and keys are fetched afresh.
  *
  * <p>The managed Java runtime calls it through {@code org.crac} (the buffered {@link LambdaHandler}); behind the
  * Lambda Web Adapter the adapter calls it over HTTP ({@link LocalServer}).
@@ -62,17 +65,21 @@ public final class Priming implements Resource {
     private final Door door;
     private final SecretsManagerSecretSource secrets;
     private final String providerSecret;
+    private final TableProbe tables;
     private final RequestLog log;
 
     /**
      * @param secrets the live secrets cache (null when none is used)
      * @param providerSecret the default provider secret to warm the client with (null: no AWS call)
+     * @param tables the DynamoDB read to warm the tables' client with (null: no tables, no call)
      * @param log where priming reports what it did (one line each way, never a secret)
      */
-    public Priming(Door door, SecretsManagerSecretSource secrets, String providerSecret, RequestLog log) {
+    public Priming(Door door, SecretsManagerSecretSource secrets, String providerSecret, TableProbe tables,
+                   RequestLog log) {
         this.door = door;
         this.secrets = secrets;
         this.providerSecret = providerSecret;
+        this.tables = tables;
         this.log = log;
     }
 
@@ -116,9 +123,11 @@ public final class Priming implements Resource {
             log.error("priming requests failed", e);
         }
         boolean secretRead = warmSecretsClient();
+        String tableRead = warmDynamoDbClient();
         var event = log.event("INFO", "snapstart priming done");
         event.put("statuses", statuses.toString());
         event.put("secrets_client_warmed", secretRead);
+        event.put("dynamodb_client_warmed", tableRead);
         event.put("ms", (System.nanoTime() - start) / 1_000_000);
         log.write(event);
         return statuses;
@@ -144,6 +153,26 @@ public final class Priming implements Resource {
             return false;
         } finally {
             secrets.invalidate();
+        }
+    }
+
+    /**
+     * "skipped" without tables, "ok" when the GetItem answered (found or not), else the error's code or class: never
+     * its message, which may name the account, the role or the table's ARN.
+     */
+    private String warmDynamoDbClient() {
+        if (tables == null) {
+            return "skipped";
+        }
+        try {
+            tables.probe();
+            return "ok";
+        } catch (AwsServiceException e) {
+            // Missing permission or table: the client's classes and request path are loaded all the same.
+            return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    ? e.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
         }
     }
 

@@ -2,7 +2,13 @@ package dev.tollgate.router;
 
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.secrets.SecretsManagerSecretSource;
+import dev.tollgate.store.TableProbe;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -50,9 +56,77 @@ class PrimingTest {
         return new SecretsManagerSecretSource(() -> client, Duration.ofMinutes(5), Clock.systemUTC());
     }
 
+    /** A DynamoDB client that records its GetItem calls and answers "no such item", or fails as told. */
+    private static final class RecordingDynamoDb implements DynamoDbClient {
+        final List<GetItemRequest> gets = new ArrayList<>();
+        RuntimeException failure;
+
+        @Override
+        public GetItemResponse getItem(GetItemRequest request) {
+            gets.add(request);
+            if (failure != null) {
+                throw failure;
+            }
+            return GetItemResponse.builder().build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void primingReadsOneItemThatCannotExistFromTheConfiguredTableAndNothingElse() {
+        RecordingDynamoDb dynamo = new RecordingDynamoDb();
+        Priming priming = new Priming(Priming.coreDoor(), null, null, new TableProbe(() -> dynamo, "tg-keys"),
+                new RequestLog(log::add));
+        priming.prime();
+        // A recording client that only overrides getItem: any other call (Scan, DescribeTable...) would throw
+        // UnsupportedOperationException and show up as the failure below instead of "ok".
+        assertEquals(1, dynamo.gets.size(), "one GetItem");
+        GetItemRequest get = dynamo.gets.getFirst();
+        assertEquals("tg-keys", get.tableName());
+        assertEquals(List.of("pk"), List.copyOf(get.key().keySet()), "the tables' only key attribute");
+        String pk = get.key().get("pk").s();
+        assertFalse(pk.matches("[0-9a-f]{64}"), "not a SHA-256: no gateway key can have it");
+        assertFalse(pk.startsWith("cooldown#") || pk.startsWith("rate#") || pk.startsWith("resv#"),
+                "no state-table item can have it");
+        assertTrue(log.getLast().contains("\"dynamodb_client_warmed\":\"ok\""), log.getLast());
+    }
+
+    @Test
+    void aFailedTableReadDoesNotFailPrimingAndIsLoggedByItsCodeNotItsMessage() {
+        RecordingDynamoDb dynamo = new RecordingDynamoDb();
+        dynamo.failure = DynamoDbException.builder().statusCode(400)
+                .message("User: arn:aws:sts::123456789012:assumed-role/tollgate-router is not authorized")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").build()).build();
+        Priming priming = new Priming(LambdaHandler::serve, null, null, new TableProbe(() -> dynamo, "tg-keys"),
+                new RequestLog(log::add));
+        assertEquals(List.of(200, 200, 200, 200, 502), priming.prime(), "the priming requests ran all the same");
+        assertTrue(log.getLast().contains("\"dynamodb_client_warmed\":\"AccessDeniedException\""), log.getLast());
+        assertFalse(String.join("\n", log).contains("123456789012"), "no account, role or ARN in the log");
+
+        dynamo.failure = new IllegalStateException("connection refused to 10.0.0.1 with token abc");
+        priming.prime();
+        assertTrue(log.getLast().contains("\"dynamodb_client_warmed\":\"IllegalStateException\""), log.getLast());
+        assertFalse(log.getLast().contains("token abc"));
+    }
+
+    @Test
+    void withoutTablesPrimingMakesNoDynamoDbCall() {
+        Priming priming = new Priming(Priming.coreDoor(), null, null, null, new RequestLog(log::add));
+        priming.prime();
+        assertTrue(log.getLast().contains("\"dynamodb_client_warmed\":\"skipped\""), log.getLast());
+    }
+
     @Test
     void primingRunsHealthModelsWholeStreamedAndFailingUpstreamRequestsThroughTheHandlerDoor() {
-        Priming priming = new Priming(LambdaHandler::serve, null, null, new RequestLog(log::add));
+        Priming priming = new Priming(LambdaHandler::serve, null, null, null, new RequestLog(log::add));
         // health, models, mock whole, mock streamed, OpenAI adapter against a closed port (an upstream failure)
         assertEquals(List.of(200, 200, 200, 200, 502), priming.prime());
         assertTrue(log.getLast().contains("snapstart priming done"), log.toString());
@@ -63,7 +137,7 @@ class PrimingTest {
     @Test
     void primingWarmsTheSecretsClientButKeepsNoSecretInTheSnapshot() {
         SecretsManagerSecretSource secrets = secrets();
-        Priming priming = new Priming(Priming.coreDoor(), secrets, "tollgate/providers", new RequestLog(log::add));
+        Priming priming = new Priming(Priming.coreDoor(), secrets, "tollgate/providers", null, new RequestLog(log::add));
         priming.prime();
         assertEquals(1, secretCalls.get(), "one GetSecretValue call loads the SDK's request path");
         assertEquals("sk-v2", secrets.read("tollgate/providers", "openai"), "nothing was left cached");
@@ -73,7 +147,7 @@ class PrimingTest {
     @Test
     void afterRestoreTheCachedSecretsAreFetchedAfresh() {
         SecretsManagerSecretSource secrets = secrets();
-        Priming priming = new Priming(Priming.coreDoor(), secrets, null, new RequestLog(log::add));
+        Priming priming = new Priming(Priming.coreDoor(), secrets, null, null, new RequestLog(log::add));
         assertEquals("sk-v1", secrets.read("s", "openai"));
         assertEquals("sk-v1", secrets.read("s", "openai"), "cached");
         priming.afterRestore(null);
@@ -83,7 +157,7 @@ class PrimingTest {
     @Test
     void theLocalServerServesTheWebAdapterHooksOnlyAsPostsOnTheirExactPaths() throws IOException, InterruptedException {
         SecretsManagerSecretSource secrets = secrets();
-        Priming priming = new Priming(Priming.coreDoor(), secrets, null, new RequestLog(log::add));
+        Priming priming = new Priming(Priming.coreDoor(), secrets, null, null, new RequestLog(log::add));
         secrets.read("s", "openai");
         try (LocalServer server = new LocalServer(LambdaHandlerTestSupport.demoGateway(), "127.0.0.1", 0)
                 .snapStartHooks(priming, "/lwa/snapstart/before", "/lwa/snapstart/after").start()) {
