@@ -28,8 +28,18 @@ def main() -> None:
         if sort_key:
             attributes.append({"AttributeName": "sk", "AttributeType": "S"})
             schema.append({"AttributeName": "sk", "KeyType": "RANGE"})
+        indexes = {}
+        if name == tables["TOLLGATE_STATE_TABLE"][0]:
+            # The sparse index of reservations by expiry that the janitor queries (template.yaml).
+            attributes += [{"AttributeName": "expiryShard", "AttributeType": "S"},
+                           {"AttributeName": "expiresAt", "AttributeType": "N"}]
+            indexes = {"GlobalSecondaryIndexes": [{
+                "IndexName": "expiry",
+                "KeySchema": [{"AttributeName": "expiryShard", "KeyType": "HASH"},
+                              {"AttributeName": "expiresAt", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}}]}
         dynamo.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", AttributeDefinitions=attributes,
-                            KeySchema=schema)
+                            KeySchema=schema, **indexes)
     dynamo.put_item(TableName=tables["TOLLGATE_KEYS_TABLE"][0], Item={
         "pk": {"S": sha256}, "keyId": {"S": "bench"}, "status": {"S": "active"},
         "rpm": {"N": "0"}, "tpm": {"N": "0"},

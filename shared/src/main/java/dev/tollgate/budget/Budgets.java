@@ -15,19 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Money and access for every request of a process: starts a {@link Metering} per request, keeps recent window
- * counters for the soft-limit switch and the remaining-budget header, and releases reservations of invocations that
- * died. Also the {@link RouteSwitch} that sends a request to a cheaper route past a soft limit.
+ * counters for the soft-limit switch and the remaining-budget header ({@link WindowCounters}, read off the request
+ * path), and releases reservations of invocations that died. Also the {@link RouteSwitch} that sends a request to a
+ * cheaper route past a soft limit.
  */
 public final class Budgets implements RouteSwitch {
 
     /** How long a reservation may stay unsettled before the janitor gives it back. */
     static final Duration RESERVATION_LIFETIME = Duration.ofMinutes(16);
-    private static final Duration WINDOW_REFRESH = Duration.ofSeconds(5);
     private static final Duration JANITOR_EVERY = Duration.ofMinutes(1);
     private static final BigInteger HUNDRED = BigInteger.valueOf(100);
 
@@ -37,17 +37,23 @@ public final class Budgets implements RouteSwitch {
     private final Clock clock;
     private final RequestLog log;
     private final boolean failOpenByDefault;
-    private final ConcurrentHashMap<String, Long> committedSeen = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Instant> windowReadAt = new ConcurrentHashMap<>();
+    private final WindowCounters windows;
     private final AtomicReference<Instant> lastJanitor = new AtomicReference<>(Instant.EPOCH);
 
     public Budgets(BudgetStore store, CostModel costs, Clock clock, RequestLog log, boolean failOpenByDefault) {
+        this(store, costs, clock, log, failOpenByDefault, WindowCounters.virtualThreads());
+    }
+
+    /** With the executor that runs window reads (tests pass one they drive). */
+    Budgets(BudgetStore store, CostModel costs, Clock clock, RequestLog log, boolean failOpenByDefault,
+            Executor windowReads) {
         this.store = store;
         this.costs = costs;
         this.limits = new LimitCache(store, Duration.ofSeconds(30), clock);
         this.clock = clock;
         this.log = log;
         this.failOpenByDefault = failOpenByDefault;
+        this.windows = new WindowCounters(store, clock, log, windowReads);
     }
 
     public BudgetStore store() {
@@ -65,7 +71,7 @@ public final class Budgets implements RouteSwitch {
         List<String> scopes = Scopes.forRequest(keyId, facts.team(), facts.header("x-tollgate-feature"), List.of());
         for (BudgetLimit limit : limits.cached(scopes).values()) {
             String cheaper = limit.softRoute();
-            Long committed = committedSeen.get(limit.scope() + "|" + limit.period().windowKey(clock.instant()));
+            Long committed = windows.committed(limit.scope(), limit.period().windowKey(clock.instant()));
             if (cheaper != null && !cheaper.equals(route) && committed != null && committed >= limit.softNanos()) {
                 return Optional.of(cheaper);
             }
@@ -94,18 +100,17 @@ public final class Budgets implements RouteSwitch {
     }
 
     /**
-     * The tightest of these budgets after this request: remaining nanodollars as last read (refreshed every few
-     * seconds, so approximate under concurrency), and a soft-limit alert when one is crossed.
+     * The tightest of these budgets after this request: remaining nanodollars as this process sees them (the last
+     * store read plus this process's spend since, so approximate under concurrency), and a soft-limit alert when this
+     * request crosses one. Then asks for a background read of the windows that are due; never waits for one.
      */
     Optional<Map.Entry<String, Long>> tightest(Map<String, BudgetLimit> applied, long justSpent) {
         Instant now = clock.instant();
         Map<String, String> keys = new HashMap<>();
         applied.values().forEach(l -> keys.put(l.scope(), l.period().windowKey(now)));
-        refreshWindows(keys, now);
         Map.Entry<String, Long> tightest = null;
         for (BudgetLimit limit : applied.values()) {
-            String item = limit.scope() + "|" + keys.get(limit.scope());
-            long committed = committedSeen.getOrDefault(item, 0L);
+            long committed = windows.addOwn(limit.scope(), keys.get(limit.scope()), justSpent);
             long remaining = Math.max(0, limit.limitNanos() - committed);
             if (tightest == null || remaining < tightest.getValue()) {
                 tightest = Map.entry(limit.scope(), remaining);
@@ -119,13 +124,13 @@ public final class Budgets implements RouteSwitch {
                 log.write(alert);
             }
         }
+        windows.refreshSoon(keys);
         return Optional.ofNullable(tightest);
     }
 
     /**
-     * The highest use of these budgets, in whole percent of each limit (rounded down), as last read: after
-     * {@link #tightest} has refreshed the windows, so it includes the request just settled. Empty when no budget
-     * has a positive limit.
+     * The highest use of these budgets, in whole percent of each limit (rounded down), as this process sees them:
+     * after {@link #tightest}, so it includes the request just settled. Empty when no budget has a positive limit.
      */
     OptionalLong highestUsedPct(Map<String, BudgetLimit> applied) {
         Instant now = clock.instant();
@@ -134,7 +139,8 @@ public final class Budgets implements RouteSwitch {
             if (limit.limitNanos() <= 0) {
                 continue;
             }
-            long committed = committedSeen.getOrDefault(limit.scope() + "|" + limit.period().windowKey(now), 0L);
+            Long seen = windows.committed(limit.scope(), limit.period().windowKey(now));
+            long committed = seen == null ? 0L : seen;
             // Integer arithmetic in BigInteger: committed * 100 may not fit a long for very large budgets.
             long pct = BigInteger.valueOf(committed).multiply(HUNDRED).divide(BigInteger.valueOf(limit.limitNanos()))
                     .longValue();
@@ -143,27 +149,6 @@ public final class Budgets implements RouteSwitch {
             }
         }
         return highest;
-    }
-
-    private void refreshWindows(Map<String, String> keys, Instant now) {
-        Map<String, String> due = new HashMap<>();
-        keys.forEach((scope, key) -> {
-            Instant readAt = windowReadAt.get(scope + "|" + key);
-            if (readAt == null || !now.isBefore(readAt.plus(WINDOW_REFRESH))) {
-                due.put(scope, key);
-            }
-        });
-        if (due.isEmpty()) {
-            return;
-        }
-        try {
-            store.windows(due).forEach((scope, state) -> {
-                committedSeen.put(scope + "|" + due.get(scope), state.committedNanos());
-                windowReadAt.put(scope + "|" + due.get(scope), now);
-            });
-        } catch (RuntimeException e) {
-            log.error("budget windows could not be read", e);
-        }
     }
 
     /** Gives back holds of invocations that died, at most once a minute per process, off the request path. */

@@ -93,6 +93,7 @@ final class BudgetItems {
         item.put("kind", AttributeValue.fromS("reservation"));
         item.put("body", AttributeValue.fromS(new String(JsonCodec.bytes(body), StandardCharsets.UTF_8)));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(r.expiresAt().toEpochMilli())));
+        item.put("expiryShard", AttributeValue.fromS(DynamoDbBudgetStore.expiryShard(r.id())));
         item.put("ttl", AttributeValue.fromN(Long.toString(r.expiresAt().plus(Duration.ofDays(2)).getEpochSecond())));
         return item;
     }

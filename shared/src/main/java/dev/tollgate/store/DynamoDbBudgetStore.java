@@ -38,6 +38,10 @@ import java.util.function.Supplier;
 public final class DynamoDbBudgetStore implements BudgetStore {
 
     static final int LEDGER_SHARDS = 4;
+    /** The state table's sparse index of reservations by expiry: only reservation items carry its keys. */
+    static final String EXPIRY_INDEX = "expiry";
+    /** Partitions of the expiry index, so the index's writes spread past one partition's limit. */
+    static final int EXPIRY_SHARDS = 4;
 
     private final Supplier<DynamoDbClient> dynamo;
     private final String budgetsTable;
@@ -175,17 +179,23 @@ public final class DynamoDbBudgetStore implements BudgetStore {
 
     @Override
     public List<Reservation> expired(Instant now, int max) {
+        // A Query per shard of the sparse expiry index reads only reservations past their expiry, oldest first,
+        // instead of a Scan of every cooldown, rate counter and reservation in the table.
         List<Reservation> expired = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.get().scan(b -> b.tableName(stateTable)
-                    .filterExpression("kind = :resv AND expiresAt < :now")
-                    .expressionAttributeValues(Map.of(":resv", s("reservation"), ":now", n(now.toEpochMilli())))
-                    .exclusiveStartKey(from));
-            page.items().forEach(item -> expired.add(BudgetItems.reservation(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && expired.size() < max);
+        for (int shard = 0; shard < EXPIRY_SHARDS && expired.size() < max; shard++) {
+            String partition = expiryShard(shard);
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                int limit = max - expired.size();
+                QueryResponse page = dynamo.get().query(b -> b.tableName(stateTable).indexName(EXPIRY_INDEX)
+                        .keyConditionExpression("expiryShard = :shard AND expiresAt < :now")
+                        .expressionAttributeValues(Map.of(":shard", s(partition), ":now", n(now.toEpochMilli())))
+                        .limit(limit).exclusiveStartKey(from));
+                page.items().forEach(item -> expired.add(BudgetItems.reservation(item)));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && expired.size() < max);
+        }
         return expired.size() > max ? expired.subList(0, max) : expired;
     }
 
@@ -259,6 +269,15 @@ public final class DynamoDbBudgetStore implements BudgetStore {
 
     private static Map<String, AttributeValue> windowKey(Reservation.Charge c) {
         return Map.of("pk", s(c.scope()), "sk", s("window#" + c.windowKey()));
+    }
+
+    /** The expiry index partition of a reservation. */
+    static String expiryShard(String reservationId) {
+        return expiryShard(Math.floorMod(reservationId.hashCode(), EXPIRY_SHARDS));
+    }
+
+    private static String expiryShard(int shard) {
+        return "resv#" + shard;
     }
 
     static int shard(String requestId) {

@@ -86,7 +86,8 @@ class BudgetsTest {
                   - {id: team-key, sha256: %s, team: search}
                 """.formatted(GatewayKeys.sha256(KEY)), "test"), "test");
         RequestLog requestLog = new RequestLog(log::add, new EmfMetrics(emf::add, clock));
-        Budgets budgets = new Budgets(store, new PriceBookCostModel(dev.tollgate.routing.PriceLookup.CONFIGURED), clock, requestLog, false);
+        Budgets budgets = new Budgets(store, new PriceBookCostModel(dev.tollgate.routing.PriceLookup.CONFIGURED), clock, requestLog, false,
+                Runnable::run); // window reads on the caller thread: the figures below are read right after each request
         var keys = dev.tollgate.auth.KeyStore.of(config.keys()).orElse(dev.tollgate.auth.KeyStore.of(List.of(
                 new GatewayKey("limited", GatewayKeys.sha256(LIMITED_KEY), null, null, Set.of("main"), 2, 0, List.of(),
                         false, null))));

@@ -27,9 +27,9 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.core.Gateway;
 import dev.tollgate.core.GatewayFactory;
-import dev.tollgate.fakes.OpenAiFormatUpstream;
-import dev.tollgate.fakes.OpenAiFormatUpstream.Reply;
-import dev.tollgate.fakes.OpenAiFormatUpstream.ToolCall;
+import dev.tollgate.fakes.FakeOpenAiServer;
+import dev.tollgate.fakes.FakeOpenAiServer.Reply;
+import dev.tollgate.fakes.FakeOpenAiServer.ToolCall;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.router.LocalServer;
 import dev.tollgate.secrets.CredentialResolver;
@@ -63,14 +63,14 @@ class AnthropicSdkEndToEndTest {
     private static final List<String> LOG = new CopyOnWriteArrayList<>();
 
     private static final String ANTHROPIC_KEY = "sk-ant-fake-upstream";
-    private static OpenAiFormatUpstream upstream;
+    private static FakeOpenAiServer upstream;
     private static dev.tollgate.fakes.FakeAnthropicServer anthropic;
     private static LocalServer server;
     private static AnthropicClient client;
 
     @BeforeAll
     static void start() throws IOException {
-        upstream = new OpenAiFormatUpstream();
+        upstream = FakeOpenAiServer.start();
         anthropic = new dev.tollgate.fakes.FakeAnthropicServer(ANTHROPIC_KEY);
         GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw("""
                 models:
@@ -195,7 +195,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void messageThroughAnOpenAiFormatUpstreamArrivesTranslated() {
-        upstream.enqueue(Reply.text("Bonjour from upstream").withUsage(20, 3, 8));
+        upstream.enqueue(Reply.text("Bonjour from upstream").usage(20, 3, 8));
         Message message = client.messages().create(ask("upstream", "Say hello in French")
                 .system("Be brief.").stopSequences(List.of("END"))
                 .metadata(Metadata.builder().userId("user-1").build())
@@ -208,7 +208,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals(0, message.usage().cacheCreationInputTokens().orElseThrow());
         assertEquals(3, message.usage().outputTokens());
 
-        JsonNode sent = upstream.requests().getLast();
+        JsonNode sent = upstream.lastRequest().json();
         assertEquals("gpt-fake", sent.get("model").asText());
         assertEquals("system", sent.at("/messages/0/role").asText());
         assertEquals("Be brief.", sent.at("/messages/0/content").asText());
@@ -217,7 +217,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals("END", sent.at("/stop/0").asText());
         assertEquals("user-1", sent.get("user").asText());
         assertEquals(0.2, sent.get("temperature").asDouble());
-        assertEquals("Bearer " + UPSTREAM_KEY, upstream.authorizations().getLast());
+        assertEquals("Bearer " + UPSTREAM_KEY, upstream.lastRequest().header("Authorization"));
     }
 
     @Test
@@ -232,14 +232,14 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void streamedMessageFromTheUpstreamWithFinalUsage() {
-        upstream.enqueue(Reply.text("one two three four").withUsage(40, 4, 16));
+        upstream.enqueue(Reply.text("one", " two", " three", " four").usage(40, 4, 16));
         Streamed streamed = stream(ask("upstream", "Count").build());
         assertEquals("one two three four", streamed.text());
         assertEquals(24, streamed.message().usage().inputTokens());
         assertEquals(16, streamed.message().usage().cacheReadInputTokens().orElseThrow());
         assertEquals(4, streamed.message().usage().outputTokens());
-        assertTrue(upstream.requests().getLast().get("stream").asBoolean());
-        assertTrue(upstream.requests().getLast().at("/stream_options/include_usage").asBoolean());
+        assertTrue(upstream.lastRequest().json().get("stream").asBoolean());
+        assertTrue(upstream.lastRequest().json().at("/stream_options/include_usage").asBoolean());
     }
 
     @Test
@@ -253,7 +253,7 @@ class AnthropicSdkEndToEndTest {
         assertEquals("call_1", toolUse.id());
         assertEquals("get_weather", toolUse.name());
         assertEquals(Map.of("city", "Paris"), toolUse._input().convert(Map.class));
-        JsonNode firstSent = upstream.requests().getLast();
+        JsonNode firstSent = upstream.lastRequest().json();
         assertEquals("get_weather", firstSent.at("/tools/0/function/name").asText());
         assertEquals("string", firstSent.at("/tools/0/function/parameters/properties/city/type").asText());
 
@@ -264,7 +264,7 @@ class AnthropicSdkEndToEndTest {
                         ToolResultBlockParam.builder().toolUseId(toolUse.id()).content("18C, sunny").build())))
                 .build());
         assertEquals("It is 18C and sunny in Paris.", text(answered));
-        JsonNode secondSent = upstream.requests().getLast();
+        JsonNode secondSent = upstream.lastRequest().json();
         assertEquals("assistant", secondSent.at("/messages/1/role").asText());
         assertEquals("call_1", secondSent.at("/messages/1/tool_calls/0/id").asText());
         assertEquals("{\"city\":\"Paris\"}", secondSent.at("/messages/1/tool_calls/0/function/arguments").asText());
@@ -285,7 +285,7 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void upstreamServerErrorIsA502WithAnAnthropicErrorBody() {
-        upstream.enqueue(Reply.error(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}"));
+        upstream.enqueue(Reply.rawError(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}"));
         InternalServerException e = assertThrows(InternalServerException.class,
                 () -> client.messages().create(ask("upstream", "x").build()));
         assertEquals(502, e.statusCode());
@@ -294,8 +294,8 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void upstreamRateLimitIsA429WithRetryAfter() {
-        upstream.enqueue(Reply.error(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
-                + "\"code\":\"rate_limit_exceeded\"}}").withRetryAfter("7"));
+        upstream.enqueue(Reply.rawError(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
+                + "\"code\":\"rate_limit_exceeded\"}}").header("retry-after", "7"));
         RateLimitException e = assertThrows(RateLimitException.class,
                 () -> client.messages().create(ask("upstream", "x").build()));
         assertAnthropicError(e, "rate_limit_error");
@@ -325,14 +325,14 @@ class AnthropicSdkEndToEndTest {
 
     @Test
     void upstreamStreamCutMidWayRaisesInTheSdkInsteadOfEndingCleanly() {
-        upstream.enqueue(Reply.text("this answer will not finish").cutAfter(3));
+        upstream.enqueue(Reply.text("this", " answer", " will", " not", " finish").breakAfterChunks(3));
         SseException e = assertThrows(SseException.class, () -> stream(ask("upstream", "x").build()));
         assertAnthropicError(e, "api_error");
     }
 
     @Test
     void malformedUpstreamChunkRaisesInTheSdk() {
-        upstream.enqueue(Reply.text("a b c").malformedAfter(2));
+        upstream.enqueue(Reply.text("a", " b", " c").malformedAfterChunks(2));
         SseException e = assertThrows(SseException.class, () -> stream(ask("upstream", "x").build()));
         assertAnthropicError(e, "api_error");
     }

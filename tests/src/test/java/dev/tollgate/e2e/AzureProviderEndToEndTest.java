@@ -2,7 +2,6 @@ package dev.tollgate.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -21,26 +20,17 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.completions.CompletionUsage;
 import dev.tollgate.auth.GatewayKeys;
-import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.config.GatewayConfig;
-import dev.tollgate.core.Gateway;
-import dev.tollgate.core.GatewayFactory;
 import dev.tollgate.fakes.FakeAzureOpenAiServer;
 import dev.tollgate.fakes.FakeUpstream;
-import dev.tollgate.log.RequestLog;
-import dev.tollgate.router.LocalServer;
-import dev.tollgate.secrets.CredentialResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,9 +44,8 @@ class AzureProviderEndToEndTest {
     private static final String GATEWAY_KEY = "tg-e2e-azure";
     private static final String AZURE_KEY = "0123456789abcdef0123456789abcdef";
 
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
     private FakeAzureOpenAiServer azure;
-    private LocalServer server;
+    private TestGateway gateway;
     private OpenAIClient client;
 
     @BeforeEach
@@ -82,20 +71,16 @@ class AzureProviderEndToEndTest {
                 keys:
                   - {id: e2e, sha256: %2$s}
                 """.formatted(azure.endpoint(), GatewayKeys.sha256(GATEWAY_KEY));
-        GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw(yaml, "test"), "test");
-        Gateway gateway = new Gateway(config, GatewayFactory.providers(Clock.systemUTC()),
-                new CredentialResolver(Map.of("AZURE_KEY", AZURE_KEY), null, null), new RequestLog(logLines::add));
-        server = new LocalServer(gateway, "127.0.0.1", 0).start();
-        client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1")
-                .apiKey(GATEWAY_KEY).maxRetries(0).build();
+        gateway = new TestGateway(yaml, Map.of("AZURE_KEY", AZURE_KEY));
+        client = gateway.openAiClient(GATEWAY_KEY);
     }
 
     @AfterEach
     void stop() {
         client.close();
-        server.close();
+        gateway.close();
         azure.close();
-        assertTrue(logLines.stream().noneMatch(line -> line.contains(AZURE_KEY)), "the Azure key never reaches the log");
+        gateway.assertNeverLogged(AZURE_KEY, "the Azure key");
     }
 
     private static ChatCompletionCreateParams.Builder ask(String model, String text) {
@@ -151,7 +136,7 @@ class AzureProviderEndToEndTest {
         List<ChatCompletionChunk> chunks = drain(ask("azure-chat", "no usage for me").build());
         assertTrue(chunks.stream().noneMatch(c -> c.usage().isPresent()), "the client did not ask for usage");
         assertTrue(azure.last().json().at("/stream_options/include_usage").asBoolean(), "but the gateway did");
-        assertTrue(logLines.getLast().contains("\"prompt_tokens\":1542"), logLines.getLast());
+        assertTrue(gateway.logLines().getLast().contains("\"prompt_tokens\":1542"), gateway.logLines().getLast());
     }
 
     @Test
@@ -220,7 +205,7 @@ class AzureProviderEndToEndTest {
     void aStreamCutMidWayRaisesAnErrorInsteadOfATruncatedAnswer() {
         azure.enqueue(azure.stream(false, "stop", "The answer ", "is ", "forty-two.").cutAfter(3));
         assertThrows(OpenAIException.class, () -> drain(ask("azure-chat", "long answer").build()));
-        assertTrue(logLines.getLast().contains("upstream_stream_broken"), logLines.getLast());
+        assertTrue(gateway.logLines().getLast().contains("upstream_stream_broken"), gateway.logLines().getLast());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.tollgate.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -22,25 +21,16 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.completions.CompletionUsage;
 import dev.tollgate.auth.GatewayKeys;
-import dev.tollgate.config.ConfigLoader;
-import dev.tollgate.config.GatewayConfig;
-import dev.tollgate.core.Gateway;
-import dev.tollgate.core.GatewayFactory;
 import dev.tollgate.fakes.FakeGeminiServer;
 import dev.tollgate.fakes.FakeUpstream;
-import dev.tollgate.log.RequestLog;
-import dev.tollgate.router.LocalServer;
-import dev.tollgate.secrets.CredentialResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,9 +45,8 @@ class GeminiProviderEndToEndTest {
     private static final String GATEWAY_KEY = "tg-e2e-gemini";
     private static final String GEMINI_KEY = "AIzaSyFAKE-gemini-e2e-key-0123456789";
 
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
     private FakeGeminiServer gemini;
-    private LocalServer server;
+    private TestGateway gateway;
     private OpenAIClient client;
 
     @BeforeEach
@@ -77,20 +66,16 @@ class GeminiProviderEndToEndTest {
                 keys:
                   - {id: e2e, sha256: %2$s}
                 """.formatted(gemini.baseUrl(), GatewayKeys.sha256(GATEWAY_KEY));
-        GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw(yaml, "test"), "test");
-        Gateway gateway = new Gateway(config, GatewayFactory.providers(Clock.systemUTC()),
-                new CredentialResolver(Map.of("GEMINI_KEY", GEMINI_KEY), null, null), new RequestLog(logLines::add));
-        server = new LocalServer(gateway, "127.0.0.1", 0).start();
-        client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1")
-                .apiKey(GATEWAY_KEY).maxRetries(0).build();
+        gateway = new TestGateway(yaml, Map.of("GEMINI_KEY", GEMINI_KEY));
+        client = gateway.openAiClient(GATEWAY_KEY);
     }
 
     @AfterEach
     void stop() {
         client.close();
-        server.close();
+        gateway.close();
         gemini.close();
-        assertTrue(logLines.stream().noneMatch(line -> line.contains(GEMINI_KEY)), "the Gemini key never reaches the log");
+        gateway.assertNeverLogged(GEMINI_KEY, "the Gemini key");
     }
 
     private static ChatCompletionCreateParams.Builder ask(String model, String text) {
@@ -119,7 +104,7 @@ class GeminiProviderEndToEndTest {
         assertEquals("Be brief.", body.at("/systemInstruction/parts/0/text").asText());
         assertEquals("user", body.at("/contents/0/role").asText());
         assertEquals(200, body.at("/generationConfig/maxOutputTokens").asInt());
-        assertTrue(logLines.getLast().contains("\"cached_tokens\":2040"), logLines.getLast());
+        assertTrue(gateway.logLines().getLast().contains("\"cached_tokens\":2040"), gateway.logLines().getLast());
     }
 
     @Test
@@ -222,7 +207,7 @@ class GeminiProviderEndToEndTest {
             }
         });
         assertEquals("The answer is ", text.toString(), "what arrived before the cut, and nothing pretending to end");
-        assertTrue(logLines.getLast().contains("upstream_stream_broken"), logLines.getLast());
+        assertTrue(gateway.logLines().getLast().contains("upstream_stream_broken"), gateway.logLines().getLast());
     }
 
     @Test
@@ -282,12 +267,8 @@ class GeminiProviderEndToEndTest {
                     keys:
                       - {id: e2e, sha256: %s}
                     """.formatted(other.baseUrl(), GatewayKeys.sha256(GATEWAY_KEY));
-            Gateway gateway = new Gateway(ConfigLoader.validate(ConfigLoader.readRaw(yaml, "t"), "t"),
-                    GatewayFactory.providers(Clock.systemUTC()),
-                    new CredentialResolver(Map.of("GEMINI_KEY", GEMINI_KEY), null, null), new RequestLog(logLines::add));
-            try (LocalServer local = new LocalServer(gateway, "127.0.0.1", 0).start()) {
-                OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + local.port() + "/v1")
-                        .apiKey(GATEWAY_KEY).maxRetries(0).build();
+            try (TestGateway local = new TestGateway(yaml, Map.of("GEMINI_KEY", GEMINI_KEY))) {
+                OpenAIClient sdk = local.openAiClient(GATEWAY_KEY);
                 try {
                     OpenAIServiceException e = assertThrows(OpenAIServiceException.class,
                             () -> sdk.chat().completions().create(ask("g", "hi").build()));
@@ -297,6 +278,7 @@ class GeminiProviderEndToEndTest {
                 } finally {
                     sdk.close();
                 }
+                local.assertNeverLogged(GEMINI_KEY, "the Gemini key");
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.tollgate.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
@@ -58,6 +60,18 @@ final class TestGateway implements AutoCloseable {
 
     List<String> logLines() {
         return List.copyOf(logLines);
+    }
+
+    /** The official OpenAI SDK pointed at this gateway, without its own retries (the gateway's are under test). */
+    OpenAIClient openAiClient(String gatewayKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(gatewayKey).maxRetries(0).build();
+    }
+
+    /** Fails when any log line so far contains {@code secret} (a provider key). */
+    void assertNeverLogged(String secret, String what) {
+        if (logLines.stream().anyMatch(line -> line.contains(secret))) {
+            throw new AssertionError(what + " was written to the request log");
+        }
     }
 
     /**

@@ -169,17 +169,28 @@ public final class FakeOpenAiServer implements AutoCloseable {
      */
     public record Reply(int status, String errorBody, Map<String, String> headers, Duration delay,
                         List<String> pieces, String finishReason, long promptTokens, long completionTokens,
-                        long cachedTokens, int breakAfterChunks, boolean omitDone, Duration chunkDelay) {
+                        long cachedTokens, int breakAfterChunks, boolean omitDone, Duration chunkDelay,
+                        List<ToolCall> toolCalls, int malformedAfterChunks) {
 
         public Reply {
             headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
             pieces = List.copyOf(pieces);
+            toolCalls = List.copyOf(toolCalls);
         }
 
         /** A successful completion streamed as these pieces (joined when not streamed); usage 12 + one token a piece. */
         public static Reply text(String... pieces) {
             return new Reply(200, null, Map.of(), Duration.ZERO, List.of(pieces), "stop", 12, pieces.length, 0,
-                    -1, false, Duration.ZERO);
+                    -1, false, Duration.ZERO, List.of(), -1);
+        }
+
+        /**
+         * A successful answer that only calls tools (content null, finish_reason tool_calls); streamed, each call
+         * comes as a header delta (index, id, name, empty arguments) and then its arguments in two halves.
+         */
+        public static Reply toolCalls(ToolCall... calls) {
+            return new Reply(200, null, Map.of(), Duration.ZERO, List.of(), "tool_calls", 30, 12, 0, -1, false,
+                    Duration.ZERO, List.of(calls), -1);
         }
 
         /** An error in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}. */
@@ -200,7 +211,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         /** An error status with exactly this body (HTML from a proxy, truncated JSON, ...). */
         public static Reply rawError(int status, String body) {
             return new Reply(status, body, Map.of(), Duration.ZERO, List.of(), "stop", 0, 0, 0, -1, false,
-                    Duration.ZERO);
+                    Duration.ZERO, List.of(), -1);
         }
 
         /** OpenAI's 500: {@code server_error}. */
@@ -220,30 +231,30 @@ public final class FakeOpenAiServer implements AutoCloseable {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
             return new Reply(status, errorBody, more, delay, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, breakAfterChunks, omitDone, chunkDelay);
+                    cachedTokens, breakAfterChunks, omitDone, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         /** Waits this long before answering at all (before the status line). */
         public Reply delay(Duration wait) {
             return new Reply(status, errorBody, headers, wait, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, breakAfterChunks, omitDone, chunkDelay);
+                    cachedTokens, breakAfterChunks, omitDone, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         /** Waits this long between stream events. */
         public Reply chunkDelay(Duration wait) {
             return new Reply(status, errorBody, headers, delay, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, breakAfterChunks, omitDone, wait);
+                    cachedTokens, breakAfterChunks, omitDone, wait, toolCalls, malformedAfterChunks);
         }
 
         /** Usage as reported; {@code cached} goes to {@code prompt_tokens_details.cached_tokens}. */
         public Reply usage(long prompt, long completion, long cached) {
             return new Reply(status, errorBody, headers, delay, pieces, finishReason, prompt, completion, cached,
-                    breakAfterChunks, omitDone, chunkDelay);
+                    breakAfterChunks, omitDone, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         public Reply finishReason(String reason) {
             return new Reply(status, errorBody, headers, delay, pieces, reason, promptTokens, completionTokens,
-                    cachedTokens, breakAfterChunks, omitDone, chunkDelay);
+                    cachedTokens, breakAfterChunks, omitDone, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         /**
@@ -254,13 +265,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
          */
         public Reply breakAfterChunks(int events) {
             return new Reply(status, errorBody, headers, delay, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, events, omitDone, chunkDelay);
+                    cachedTokens, events, omitDone, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         /** For streams: send every chunk, then end the body cleanly but without {@code data: [DONE]}. */
         public Reply withoutDone() {
             return new Reply(status, errorBody, headers, delay, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, breakAfterChunks, true, chunkDelay);
+                    cachedTokens, breakAfterChunks, true, chunkDelay, toolCalls, malformedAfterChunks);
         }
 
         /**
@@ -269,7 +280,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
          */
         public Reply endAfterChunks(int events) {
             return new Reply(status, errorBody, headers, delay, pieces, finishReason, promptTokens, completionTokens,
-                    cachedTokens, events, true, chunkDelay);
+                    cachedTokens, events, true, chunkDelay, toolCalls, malformedAfterChunks);
+        }
+
+        /** For streams: send an event that is not JSON (a chunk cut off mid-object) after this many events. */
+        public Reply malformedAfterChunks(int events) {
+            return new Reply(status, errorBody, headers, delay, pieces, finishReason, promptTokens, completionTokens,
+                    cachedTokens, breakAfterChunks, omitDone, chunkDelay, toolCalls, events);
         }
 
         public String content() {
@@ -279,6 +296,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
         public long totalTokens() {
             return promptTokens + completionTokens;
         }
+    }
+
+    /** One tool call a reply makes; {@code arguments} is the JSON text OpenAI sends. */
+    public record ToolCall(String id, String name, String arguments) {
     }
 
     // ---- serving --------------------------------------------------------------------------------------
@@ -372,12 +393,28 @@ public final class FakeOpenAiServer implements AutoCloseable {
             delta.put("content", piece);
             events.add(chunk(id, created, model, delta, null, includeUsage));
         }
+        for (int i = 0; i < reply.toolCalls().size(); i++) {
+            ToolCall call = reply.toolCalls().get(i);
+            ObjectNode first = JSON.createObjectNode().put("index", i).put("id", call.id()).put("type", "function");
+            first.putObject("function").put("name", call.name()).put("arguments", "");
+            events.add(chunk(id, created, model, toolDelta(first), null, includeUsage));
+            int half = call.arguments().length() / 2;
+            for (String piece : List.of(call.arguments().substring(0, half), call.arguments().substring(half))) {
+                ObjectNode next = JSON.createObjectNode().put("index", i);
+                next.putObject("function").put("arguments", piece);
+                events.add(chunk(id, created, model, toolDelta(next), null, includeUsage));
+            }
+        }
         events.add(chunk(id, created, model, JSON.createObjectNode(), reply.finishReason(), includeUsage));
         if (includeUsage) {
             ObjectNode last = header(id, created, model, "chat.completion.chunk");
             last.putArray("choices");
             last.set("usage", usage(reply));
             events.add(bytes(last));
+        }
+        if (reply.malformedAfterChunks() >= 0) {
+            events.add(reply.malformedAfterChunks(),
+                    ("{\"id\":\"" + id + "\",\"choices\":[{\"delta\":").getBytes(StandardCharsets.UTF_8));
         }
 
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -412,8 +449,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", reply.content());
+        if (reply.pieces().isEmpty() && !reply.toolCalls().isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", reply.content());
+        }
         message.putNull("refusal");
+        if (!reply.toolCalls().isEmpty()) {
+            ArrayNode calls = message.putArray("tool_calls");
+            for (ToolCall call : reply.toolCalls()) {
+                ObjectNode node = calls.addObject();
+                node.put("id", call.id());
+                node.put("type", "function");
+                node.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+            }
+        }
         message.putArray("annotations");
         choice.putNull("logprobs");
         choice.put("finish_reason", reply.finishReason());
@@ -452,6 +502,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
             chunk.putNull("usage");
         }
         return bytes(chunk);
+    }
+
+    private static ObjectNode toolDelta(ObjectNode call) {
+        ObjectNode delta = JSON.createObjectNode();
+        delta.putArray("tool_calls").add(call);
+        return delta;
     }
 
     private static ObjectNode usage(Reply reply) {

@@ -3,8 +3,10 @@ package dev.tollgate.it;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.util.ArrayList;
@@ -23,10 +25,10 @@ final class BudgetTables implements AutoCloseable {
 
     BudgetTables(DynamoDbClient dynamo) {
         this.dynamo = dynamo;
-        create(keys, false);
-        create(budgets, true);
-        create(usage, true);
-        create(state, false);
+        create(keys, false, null);
+        create(budgets, true, null);
+        create(usage, true, null);
+        create(state, false, expiryIndex());
     }
 
     /** The environment a gateway reads to use these tables. */
@@ -35,7 +37,15 @@ final class BudgetTables implements AutoCloseable {
                 "TOLLGATE_STATE_TABLE", state);
     }
 
-    private void create(String table, boolean sortKey) {
+    /** The state table's sparse index of reservations by expiry (template.yaml), which the janitor queries. */
+    private static GlobalSecondaryIndex expiryIndex() {
+        return GlobalSecondaryIndex.builder().indexName("expiry")
+                .keySchema(KeySchemaElement.builder().attributeName("expiryShard").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("expiresAt").keyType(KeyType.RANGE).build())
+                .projection(p -> p.projectionType(ProjectionType.ALL)).build();
+    }
+
+    private void create(String table, boolean sortKey, GlobalSecondaryIndex index) {
         List<AttributeDefinition> attributes = new ArrayList<>(List.of(
                 AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build()));
         List<KeySchemaElement> schema = new ArrayList<>(List.of(
@@ -44,8 +54,18 @@ final class BudgetTables implements AutoCloseable {
             attributes.add(AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build());
             schema.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build());
         }
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attributes).keySchema(schema));
+        if (index != null) {
+            attributes.add(AttributeDefinition.builder().attributeName("expiryShard")
+                    .attributeType(ScalarAttributeType.S).build());
+            attributes.add(AttributeDefinition.builder().attributeName("expiresAt")
+                    .attributeType(ScalarAttributeType.N).build());
+        }
+        dynamo.createTable(b -> {
+            b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes).keySchema(schema);
+            if (index != null) {
+                b.globalSecondaryIndexes(index); // an empty list would be sent, and refused by DynamoDB
+            }
+        });
     }
 
     @Override

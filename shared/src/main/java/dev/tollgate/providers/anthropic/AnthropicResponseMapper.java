@@ -47,28 +47,13 @@ final class AnthropicResponseMapper {
             }
         }
         Usage usage = AnthropicUsage.of(message.get("usage"));
-        ObjectNode body = JsonCodec.object();
-        body.put("id", message.path("id").asText());
-        body.put("object", "chat.completion");
-        body.put("created", created);
-        body.put("model", message.path("model").asText());
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode out = choice.putObject("message");
-        out.put("role", "assistant");
-        if (text.isEmpty() && !toolCalls.isEmpty()) {
-            out.putNull("content");
-        } else {
-            out.put("content", text.toString());
-        }
-        out.putNull("refusal");
-        if (!toolCalls.isEmpty()) {
-            out.set("tool_calls", toolCalls);
-        }
-        out.putArray("annotations");
-        choice.putNull("logprobs");
+        ObjectNode body = OpenAiShapes.completion(message.path("id").asText(), created,
+                message.path("model").asText());
+        ObjectNode out = OpenAiShapes.assistantMessage(
+                text.isEmpty() && !toolCalls.isEmpty() ? null : text.toString(), toolCalls);
         String stopReason = message.path("stop_reason").asText(null);
-        choice.put("finish_reason", stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
+        OpenAiShapes.messageChoice(body.putArray("choices"), 0, out,
+                stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
         body.set("usage", OpenAiShapes.usage(usage));
         return new ChatResult(JsonCodec.bytes(body), usage);
     }

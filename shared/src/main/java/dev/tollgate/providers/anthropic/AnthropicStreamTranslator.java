@@ -163,9 +163,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
     private void stop() {
         emit(JsonCodec.object(), stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
         if (clientWantsUsage) {
-            ObjectNode last = OpenAiShapes.chunk(id, created, model);
-            last.putArray("choices");
-            last.set("usage", OpenAiShapes.usage(usage.toUsage()));
+            ObjectNode last = OpenAiShapes.usageChunk(id, created, model, OpenAiShapes.usage(usage.toUsage()));
             pending.add(JsonCodec.bytes(last));
         }
         finished = true;
@@ -179,16 +177,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
     }
 
     private void emit(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = OpenAiShapes.chunk(id, created, model);
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
+        ObjectNode chunk = OpenAiShapes.deltaChoice(OpenAiShapes.chunk(id, created, model), delta, finishReason);
         if (clientWantsUsage) {
             chunk.putNull("usage");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.FinishReasons;
+import dev.tollgate.providers.OpenAiShapes;
 import dev.tollgate.providers.Usage;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
@@ -31,14 +32,8 @@ final class ConverseResponseMapper {
             }
         }
         Usage usage = usage(response.usage());
-        ObjectNode body = JsonCodec.object();
-        body.put("id", completionId);
-        body.put("object", "chat.completion");
-        body.put("created", created);
-        body.put("model", model);
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
+        ObjectNode body = OpenAiShapes.completion(completionId, created, model);
+        ObjectNode message = JsonCodec.object();
         message.put("role", "assistant");
         if (text.isEmpty() && !toolCalls.isEmpty()) {
             message.putNull("content");
@@ -49,8 +44,8 @@ final class ConverseResponseMapper {
         if (!toolCalls.isEmpty()) {
             message.set("tool_calls", toolCalls);
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", FinishReasons.toOpenAi(response.stopReasonAsString()));
+        OpenAiShapes.messageChoice(body.putArray("choices"), 0, message,
+                FinishReasons.toOpenAi(response.stopReasonAsString()));
         body.set("usage", usageJson(usage));
         return new ChatResult(JsonCodec.bytes(body), usage);
     }

@@ -105,24 +105,11 @@ final class ConverseStreamTranslator {
     }
 
     private byte[] chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = header();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
-        return JsonCodec.bytes(chunk);
+        return JsonCodec.bytes(OpenAiShapes.deltaChoice(header(), delta, finishReason));
     }
 
     private byte[] usageChunk() {
-        ObjectNode chunk = header();
-        chunk.putArray("choices");
-        chunk.set("usage", ConverseResponseMapper.usageJson(usage));
-        return JsonCodec.bytes(chunk);
+        return JsonCodec.bytes(OpenAiShapes.usageChunk(id, created, model, ConverseResponseMapper.usageJson(usage)));
     }
 
     private ObjectNode header() {

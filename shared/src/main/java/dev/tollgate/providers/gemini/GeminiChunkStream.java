@@ -167,16 +167,7 @@ final class GeminiChunkStream implements ChunkStream {
     }
 
     private byte[] chunk(ObjectNode delta, String finishReason) {
-        ObjectNode chunk = header();
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
+        ObjectNode chunk = OpenAiShapes.deltaChoice(header(), delta, finishReason);
         if (clientWantsUsage) {
             chunk.putNull("usage");
         }
@@ -184,10 +175,7 @@ final class GeminiChunkStream implements ChunkStream {
     }
 
     private byte[] usageChunk() {
-        ObjectNode chunk = header();
-        chunk.putArray("choices");
-        chunk.set("usage", GeminiUsage.openAiNode(usageMetadata));
-        return JsonCodec.bytes(chunk);
+        return JsonCodec.bytes(OpenAiShapes.usageChunk(id, created, model, GeminiUsage.openAiNode(usageMetadata)));
     }
 
     private ObjectNode header() {

@@ -1,11 +1,11 @@
 package dev.tollgate.providers.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.OpenAiShapes;
 
 import java.util.UUID;
 
@@ -26,30 +26,12 @@ final class GeminiResponseMapper {
         }
         String responseId = text(response, "responseId");
         GeminiCandidate read = GeminiCandidate.read(candidate, responseId, 0);
-        ObjectNode body = JsonCodec.object();
-        body.put("id", completionId(responseId));
-        body.put("object", "chat.completion");
-        body.put("created", created);
-        body.put("model", modelName(response, model));
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
+        ObjectNode body = OpenAiShapes.completion(completionId(responseId), created, modelName(response, model));
         String finish = GeminiCandidate.openAiFinish(
                 read.finishReason() == null ? "STOP" : read.finishReason(), !read.toolCalls().isEmpty());
-        if (read.text().isEmpty() && (!read.toolCalls().isEmpty() || "content_filter".equals(finish))) {
-            message.putNull("content");
-        } else {
-            message.put("content", read.text());
-        }
-        message.putNull("refusal");
-        if (!read.toolCalls().isEmpty()) {
-            ArrayNode calls = message.putArray("tool_calls");
-            read.toolCalls().forEach(calls::add);
-        }
-        message.putArray("annotations");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finish);
+        boolean noText = read.text().isEmpty() && (!read.toolCalls().isEmpty() || "content_filter".equals(finish));
+        ObjectNode message = OpenAiShapes.assistantMessage(noText ? null : read.text(), read.toolCalls());
+        OpenAiShapes.messageChoice(body.putArray("choices"), 0, message, finish);
         JsonNode metadata = response.get("usageMetadata");
         body.set("usage", GeminiUsage.openAiNode(metadata));
         return new ChatResult(JsonCodec.bytes(body), GeminiUsage.from(metadata));

@@ -2,7 +2,7 @@ package dev.tollgate.providers.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.json.JsonCodec;
+import dev.tollgate.providers.OpenAiShapes;
 import dev.tollgate.providers.Usage;
 
 /**
@@ -24,20 +24,8 @@ final class GeminiUsage {
     }
 
     static ObjectNode openAiNode(JsonNode metadata) {
-        Usage usage = from(metadata);
-        ObjectNode node = JsonCodec.object();
-        node.put("prompt_tokens", usage.promptTokens());
-        node.put("completion_tokens", usage.completionTokens());
-        node.put("total_tokens", usage.totalTokens());
-        ObjectNode prompt = node.putObject("prompt_tokens_details");
-        prompt.put("cached_tokens", usage.cachedTokens());
-        prompt.put("audio_tokens", 0);
-        ObjectNode completion = node.putObject("completion_tokens_details");
-        completion.put("reasoning_tokens", metadata == null ? 0 : metadata.path("thoughtsTokenCount").asLong(0));
-        completion.put("audio_tokens", 0);
-        completion.put("accepted_prediction_tokens", 0);
-        completion.put("rejected_prediction_tokens", 0);
-        return node;
+        return OpenAiShapes.usage(from(metadata),
+                metadata == null ? 0 : metadata.path("thoughtsTokenCount").asLong(0));
     }
 
     private static long promptTokens(JsonNode metadata) {

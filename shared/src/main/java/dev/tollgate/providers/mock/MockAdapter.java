@@ -1,6 +1,5 @@
 package dev.tollgate.providers.mock;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.ProviderError;
@@ -39,25 +38,13 @@ public final class MockAdapter implements ProviderAdapter {
     @Override
     public ChatResult complete(ChatCall call) {
         MockReply reply = prepare(call);
-        ObjectNode body = JsonCodec.object();
-        body.put("id", reply.id());
-        body.put("object", "chat.completion");
-        body.put("created", reply.created());
-        body.put("model", call.target().model());
+        ObjectNode body = OpenAiShapes.completion(reply.id(), reply.created(), call.target().model());
         ArrayNode choices = body.putArray("choices");
         int n = Math.max(1, call.request().path("n").asInt(1));
         for (int i = 0; i < n; i++) {
-            ObjectNode choice = choices.addObject();
-            choice.put("index", i);
-            ObjectNode message = choice.putObject("message");
-            message.put("role", "assistant");
-            message.put("content", reply.text());
-            message.putNull("refusal");
-            message.putArray("annotations");
-            choice.putNull("logprobs");
-            choice.put("finish_reason", "stop");
+            OpenAiShapes.messageChoice(choices, i, OpenAiShapes.assistantMessage(reply.text(), List.of()), "stop");
         }
-        body.set("usage", usageNode(reply.usage()));
+        body.set("usage", OpenAiShapes.usage(reply.usage()));
         body.put("service_tier", "default");
         body.put("system_fingerprint", "fp_tollgate_mock");
         return new ChatResult(JsonCodec.bytes(body), reply.usage());
@@ -74,14 +61,8 @@ public final class MockAdapter implements ProviderAdapter {
         }
         chunks.add(chunk(reply, call, JsonCodec.object(), "stop"));
         if (call.clientWantsUsage()) {
-            ObjectNode last = JsonCodec.object();
-            last.put("id", reply.id());
-            last.put("object", "chat.completion.chunk");
-            last.put("created", reply.created());
-            last.put("model", call.target().model());
-            last.putArray("choices");
-            last.set("usage", usageNode(reply.usage()));
-            chunks.add(JsonCodec.bytes(last));
+            chunks.add(JsonCodec.bytes(OpenAiShapes.usageChunk(reply.id(), reply.created(), call.target().model(),
+                    OpenAiShapes.usage(reply.usage()))));
         }
         return new ChunkStream() {
             private int next;
@@ -130,30 +111,14 @@ public final class MockAdapter implements ProviderAdapter {
     }
 
     private static byte[] chunk(MockReply reply, ChatCall call, ObjectNode delta, String finishReason) {
-        ObjectNode chunk = JsonCodec.object();
-        chunk.put("id", reply.id());
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", reply.created());
-        chunk.put("model", call.target().model());
+        ObjectNode chunk = OpenAiShapes.chunk(reply.id(), reply.created(), call.target().model());
         chunk.put("service_tier", "default");
         chunk.put("system_fingerprint", "fp_tollgate_mock");
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-        }
+        OpenAiShapes.deltaChoice(chunk, delta, finishReason);
         if (call.clientWantsUsage()) {
             chunk.putNull("usage");
         }
         return JsonCodec.bytes(chunk);
-    }
-
-    private static JsonNode usageNode(Usage usage) {
-        return OpenAiShapes.usage(usage);
     }
 
     private static void sleep(Duration duration) {

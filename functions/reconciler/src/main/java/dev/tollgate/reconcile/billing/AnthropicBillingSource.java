@@ -8,7 +8,6 @@ import dev.tollgate.secrets.Credential;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,15 +32,13 @@ public final class AnthropicBillingSource implements BillingSource {
     static final String API_VERSION = "2023-06-01";
     private static final int MAX_BUCKETS = 31;
 
-    private final AdminHttp http;
-    private final String baseUrl;
+    private final AdminPages pages;
     private final Credential adminKey;
     private final Set<String> workspaces;
 
     public AnthropicBillingSource(HttpClient client, String baseUrl, Credential adminKey, List<String> workspaces,
                                   Clock clock, Sleeper sleeper) {
-        this.http = new AdminHttp(client, Duration.ofSeconds(30), sleeper, clock);
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.pages = new AdminPages(client, baseUrl, adminKey, clock, sleeper);
         this.adminKey = adminKey;
         this.workspaces = Set.copyOf(workspaces);
     }
@@ -102,27 +99,16 @@ public final class AnthropicBillingSource implements BillingSource {
 
     private List<JsonNode> buckets(String path, LocalDate from, LocalDate to, String groupBy, long limit)
             throws BillingException {
-        List<JsonNode> buckets = new ArrayList<>();
-        String page = null;
-        do {
-            List<Map.Entry<String, String>> query = new ArrayList<>();
-            query.add(Map.entry("starting_at", from.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
-            query.add(Map.entry("ending_at", to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
-            query.add(Map.entry("bucket_width", "1d"));
-            query.add(Map.entry("group_by[]", groupBy));
-            if (!workspaces.isEmpty()) {
-                query.add(Map.entry("group_by[]", "workspace_id"));
-            }
-            query.add(Map.entry("limit", Long.toString(limit)));
-            if (page != null) {
-                query.add(Map.entry("page", page));
-            }
-            JsonNode body = http.get(baseUrl, path, query,
-                    Map.of("x-api-key", adminKey.reveal(), "anthropic-version", API_VERSION), adminKey);
-            body.path("data").forEach(buckets::add);
-            page = body.path("has_more").asBoolean(false) ? body.path("next_page").asText(null) : null;
-        } while (page != null);
-        return buckets;
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        query.add(Map.entry("starting_at", from.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        query.add(Map.entry("ending_at", to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        query.add(Map.entry("bucket_width", "1d"));
+        query.add(Map.entry("group_by[]", groupBy));
+        if (!workspaces.isEmpty()) {
+            query.add(Map.entry("group_by[]", "workspace_id"));
+        }
+        query.add(Map.entry("limit", Long.toString(limit)));
+        return pages.all(path, query, Map.of("x-api-key", adminKey.reveal(), "anthropic-version", API_VERSION));
     }
 
     private static LocalDate dayOf(JsonNode bucket) {

@@ -8,7 +8,6 @@ import dev.tollgate.secrets.Credential;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -32,15 +31,13 @@ public final class OpenAiBillingSource implements BillingSource {
     private static final int MAX_COST_BUCKETS = 180;
     private static final int MAX_USAGE_BUCKETS = 31;
 
-    private final AdminHttp http;
-    private final String baseUrl;
+    private final AdminPages pages;
     private final Credential adminKey;
     private final List<String> projects;
 
     public OpenAiBillingSource(HttpClient client, String baseUrl, Credential adminKey, List<String> projects,
                                Clock clock, Sleeper sleeper) {
-        this.http = new AdminHttp(client, Duration.ofSeconds(30), sleeper, clock);
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.pages = new AdminPages(client, baseUrl, adminKey, clock, sleeper);
         this.adminKey = adminKey;
         this.projects = List.copyOf(projects);
     }
@@ -92,25 +89,14 @@ public final class OpenAiBillingSource implements BillingSource {
 
     private List<JsonNode> buckets(String path, LocalDate from, LocalDate to, List<String> groupBy, long limit)
             throws BillingException {
-        List<JsonNode> buckets = new ArrayList<>();
-        String page = null;
-        do {
-            List<Map.Entry<String, String>> query = new ArrayList<>();
-            query.add(Map.entry("start_time", Long.toString(epoch(from))));
-            query.add(Map.entry("end_time", Long.toString(epoch(to.plusDays(1)))));
-            query.add(Map.entry("bucket_width", "1d"));
-            groupBy.forEach(g -> query.add(Map.entry("group_by[]", g)));
-            projects.forEach(p -> query.add(Map.entry("project_ids[]", p)));
-            query.add(Map.entry("limit", Long.toString(limit)));
-            if (page != null) {
-                query.add(Map.entry("page", page));
-            }
-            JsonNode body = http.get(baseUrl, path, query, Map.of("Authorization", "Bearer " + adminKey.reveal()),
-                    adminKey);
-            body.path("data").forEach(buckets::add);
-            page = body.path("has_more").asBoolean(false) ? body.path("next_page").asText(null) : null;
-        } while (page != null);
-        return buckets;
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        query.add(Map.entry("start_time", Long.toString(epoch(from))));
+        query.add(Map.entry("end_time", Long.toString(epoch(to.plusDays(1)))));
+        query.add(Map.entry("bucket_width", "1d"));
+        groupBy.forEach(g -> query.add(Map.entry("group_by[]", g)));
+        projects.forEach(p -> query.add(Map.entry("project_ids[]", p)));
+        query.add(Map.entry("limit", Long.toString(limit)));
+        return pages.all(path, query, Map.of("Authorization", "Bearer " + adminKey.reveal()));
     }
 
     private static LocalDate dayOf(JsonNode bucket) {

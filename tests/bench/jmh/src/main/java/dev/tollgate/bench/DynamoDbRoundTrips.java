@@ -35,8 +35,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import java.io.ByteArrayOutputStream;
@@ -243,8 +245,25 @@ public final class DynamoDbRoundTrips {
                         .build());
                 schema.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build());
             }
-            dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(attributes).keySchema(schema));
+            List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+            if (name.equals("state")) {
+                // The sparse index of reservations by expiry that the janitor queries (template.yaml).
+                attributes.add(AttributeDefinition.builder().attributeName("expiryShard")
+                        .attributeType(ScalarAttributeType.S).build());
+                attributes.add(AttributeDefinition.builder().attributeName("expiresAt")
+                        .attributeType(ScalarAttributeType.N).build());
+                indexes.add(GlobalSecondaryIndex.builder().indexName("expiry").keySchema(
+                                KeySchemaElement.builder().attributeName("expiryShard").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("expiresAt").keyType(KeyType.RANGE).build())
+                        .projection(p -> p.projectionType(ProjectionType.ALL)).build());
+            }
+            dynamo.createTable(b -> {
+                b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes)
+                        .keySchema(schema);
+                if (!indexes.isEmpty()) {
+                    b.globalSecondaryIndexes(indexes); // an empty list would be sent, and refused by DynamoDB
+                }
+            });
             tables.put(name, table);
         }
         return tables;
