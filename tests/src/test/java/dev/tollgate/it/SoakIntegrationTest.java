@@ -170,9 +170,12 @@ class SoakIntegrationTest {
             assertTrue(store.expired(Instant.now().plus(Duration.ofHours(1)), 10).isEmpty(), "no reservation left");
             assertTrue(retriedOrFellBack > REQUESTS / 10, "faults were injected: " + retriedOrFellBack);
             assertFalse(statuses.containsKey(500), statuses.toString());
-            assertTrue(faults.keySet().containsAll(List.of("mock/soak-mock upstream_server_error",
-                    "openai/gpt-4o-mini upstream_server_error", "openai/gpt-4o-mini rate_limit_exceeded")),
-                    "every kind of fault was met: " + faults);
+            assertTrue(faults.containsKey("mock/soak-mock upstream_server_error"), faults.toString());
+            if (REQUESTS >= 1000) {
+                // About 4% of requests reach the fallback (the mock failing twice); a short run may meet none of its faults.
+                assertTrue(faults.keySet().containsAll(List.of("openai/gpt-4o-mini upstream_server_error",
+                        "openai/gpt-4o-mini rate_limit_exceeded")), "every kind of fault was met: " + faults);
+            }
         } finally {
             Files.deleteIfExists(config);
             dynamo.close();
