@@ -79,6 +79,9 @@ public final class ChatRouter {
             context.switchedRoute(route.name(), switched.name());
             route = switched;
         }
+        if (route.logPayloads()) {
+            context.logPayloads(request);
+        }
         List<Target> plan = planner.plan(route, facts);
         AttemptGuard guard = AttemptGuard.NONE;
         if (budgets != null) {
@@ -90,11 +93,11 @@ public final class ChatRouter {
         if (stream) {
             FallbackExecutor.Answer<ChunkStream> answer = executor.execute(route, plan, request, clientWantsUsage,
                     context.deadline(), context, guard, (adapter, call) -> adapter.openStream(call));
-            return new Streaming(new WatchedChunkStream(answer.value(), answer.target(), health,
-                    route.policy().streamIdleTimeout(), clock, clock.instant().minus(answer.took())));
+            return new Streaming(context.transcribed(new WatchedChunkStream(answer.value(), answer.target(), health,
+                    route.policy().streamIdleTimeout(), clock, clock.instant().minus(answer.took()))));
         }
         FallbackExecutor.Answer<ChatResult> answer = executor.execute(route, plan, request, clientWantsUsage,
                 context.deadline(), context, guard, (adapter, call) -> adapter.complete(call));
-        return new Whole(answer.value());
+        return new Whole(context.transcribed(answer.value()));
     }
 }

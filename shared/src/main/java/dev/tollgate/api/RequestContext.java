@@ -11,6 +11,8 @@ import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.metrics.RequestOutcome;
+import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.Usage;
 import dev.tollgate.routing.AttemptListener;
 
@@ -43,6 +45,8 @@ public final class RequestContext implements AttemptListener {
     private final RequestLog log;
     private BigDecimal costUsd;
     private boolean counted;
+    /** Set only on a route with {@code log_payloads: true}. */
+    private PayloadTranscript payloads;
 
     public RequestContext(String requestId, GatewayRequest request, String path, RequestLog log) {
         this.requestId = requestId;
@@ -99,6 +103,24 @@ public final class RequestContext implements AttemptListener {
     void switchedRoute(String from, String to) {
         summary.put("route_switched_from", from);
         routed(to, summary.path("stream").asBoolean());
+    }
+
+    /** The route opted in to logging payloads: this request's messages and completion go into its log line. */
+    void logPayloads(ObjectNode openAiRequest) {
+        payloads = new PayloadTranscript(openAiRequest);
+    }
+
+    /** The answer, its text taken down when payloads are logged. */
+    ChatResult transcribed(ChatResult result) {
+        if (payloads != null) {
+            payloads.whole(result);
+        }
+        return result;
+    }
+
+    /** The stream, its text taken down as it passes when payloads are logged. */
+    ChunkStream transcribed(ChunkStream chunks) {
+        return payloads == null ? chunks : payloads.observe(chunks);
     }
 
     @Override
@@ -201,6 +223,9 @@ public final class RequestContext implements AttemptListener {
         }
         if (!failures.isEmpty()) {
             summary.set("failed_attempts", failures);
+        }
+        if (payloads != null) {
+            payloads.writeTo(summary);
         }
         if (!counted) {
             counted = true;

@@ -38,7 +38,7 @@ public final class ConfigLoader {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> ROOT_FIELDS = Set.of("models", "keys");
     private static final Set<String> MODEL_FIELDS =
-            Set.of("name", "aliases", "targets", "route", "policy", "description");
+            Set.of("name", "aliases", "targets", "route", "policy", "description", "log_payloads");
     private static final Set<String> KEY_FIELDS = Set.of("id", "sha256", "team", "tier");
 
     private final Problems problems = new Problems();
@@ -181,7 +181,9 @@ public final class ConfigLoader {
             root = routes.node(node.get("route"), path + ".route");
         }
         AttemptPolicy policy = routes.policy(node.get("policy"), path + ".policy");
-        return name == null || root == null ? null : new ModelRoute(name, aliases, root, policy);
+        Boolean logPayloads = problems.bool(node, "log_payloads", path, false);
+        return name == null || root == null || logPayloads == null ? null
+                : new ModelRoute(name, aliases, root, policy, logPayloads);
     }
 
     /** Every ref names a model, and no chain of refs comes back to where it started. */

@@ -6,11 +6,20 @@ import dev.tollgate.routing.RouteNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A public model name (and its aliases), the route tree that serves it, and its attempt policy. */
-public record ModelRoute(String name, List<String> aliases, RouteNode root, AttemptPolicy policy) {
+/**
+ * A public model name (and its aliases), the route tree that serves it, its attempt policy, and whether its requests'
+ * messages and completions go into their log lines ({@code log_payloads}, off unless the route opts in).
+ */
+public record ModelRoute(String name, List<String> aliases, RouteNode root, AttemptPolicy policy,
+                         boolean logPayloads) {
 
     public ModelRoute {
         aliases = List.copyOf(aliases);
+    }
+
+    /** A route whose payloads are not logged. */
+    public ModelRoute(String name, List<String> aliases, RouteNode root, AttemptPolicy policy) {
+        this(name, aliases, root, policy, false);
     }
 
     /** A plain fallback chain over targets, with the default policy. */

@@ -206,6 +206,16 @@ public final class GatewayFactory {
                 Duration.ofSeconds(2), clock);
     }
 
+    /**
+     * Called first thing by every process that serves requests (LocalServer, LambdaHandler): the JDK's
+     * HttpURLConnection, under the AWS SDK's url-connection client (DynamoDB, Secrets Manager), re-sends a buffered
+     * POST once by itself when reading its answer fails, and a gateway must never repeat a call behind its caller's
+     * back. The JDK reads the property once, when its HTTP client class loads, so it is set before any connection.
+     */
+    public static void noSilentPostRetries() {
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
     /** The DynamoDB client: default credential and region chains, the one lightweight HTTP client. */
     public static DynamoDbClient dynamoDb(Map<String, String> env) {
         // The standard strategy (4 attempts) instead of DynamoDB's legacy default (9 attempts, throttling backoff up

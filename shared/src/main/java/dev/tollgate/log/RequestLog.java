@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
- * Structured, one-JSON-line-per-event log. It records what happened to a request (route, provider,
- * tokens, status, latency), never prompts, completions or credentials. It also carries the {@link Metrics} that
- * each request's summary is counted in, so every place that finishes a request reaches both.
+ * Structured, one-JSON-line-per-event log. It records what happened to a request (route, provider, tokens, status,
+ * latency), never credentials, and prompts and completions only for a route that opted in ({@code log_payloads}).
+ * It also carries the {@link Metrics} that each request's summary is counted in, so every place that finishes a
+ * request reaches both.
  */
 public final class RequestLog {
 

@@ -104,6 +104,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void payloadLoggingIsOffUnlessARouteOptsIn() {
+        GatewayConfig config = load("""
+                models:
+                  - name: quiet
+                    targets: [{provider: mock, model: m}]
+                  - name: logged
+                    log_payloads: true
+                    targets: [{provider: mock, model: m}]
+                """);
+        assertEquals(false, config.route("quiet").orElseThrow().logPayloads());
+        assertEquals(true, config.route("logged").orElseThrow().logPayloads());
+        ConfigException e = problems("""
+                models:
+                  - name: a
+                    log_payloads: "yes"
+                    targets: [{provider: mock, model: m}]
+                """);
+        assertEquals(java.util.List.of("models[0].log_payloads: expected true or false"), e.problems());
+    }
+
+    @Test
     void aNameUsedTwiceIsRejected() {
         ConfigException e = problems("""
                 models:

@@ -1,5 +1,6 @@
 package dev.tollgate.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.budget.BudgetLimit;
 import dev.tollgate.budget.Budgets;
@@ -12,6 +13,7 @@ import dev.tollgate.core.GatewayFactory;
 import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.fakes.FakeOpenAiServer;
+import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.store.DynamoDbBudgetStore;
 import org.junit.jupiter.api.Test;
@@ -44,15 +46,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The soak: hundreds of requests (bounded by the emulator: moto copies a table on every transaction, so its cost
- * grows with the ledger; against DynamoDB raise REQUESTS freely) from concurrent clients, whole and streamed, on a route whose primary (the mock,
+ * The soak: thousands of requests from concurrent clients, whole and streamed, on a route whose primary (the mock,
  * failure_rate 0.2) and fallback (a fake OpenAI upstream answering 5xx, 429 or a stream cut mid-way one time in four)
  * fail at random, metered against a hard budget on DynamoDB (the emulator). Afterwards nothing is lost: one ledger item
- * per request, window counters equal to the ledger sums, and no reservation left once the janitor has run.
+ * per request, window counters equal to the ledger sums, and no reservation left once the janitor has run. The faults
+ * met are counted by kind from the request log lines (failed attempts by target and error code) and printed with the
+ * wall time; docs/reliability.md records a run. (The emulator keeps up because tests/moto/serve.py rolls a failed
+ * transaction back item by item instead of copying whole tables on every transaction.)
  */
 class SoakIntegrationTest {
 
-    private static final int REQUESTS = 400;
+    // Several thousand by default; -Dtollgate.soak.requests=N for a longer (or, on a slow machine, shorter) run.
+    private static final int REQUESTS = Integer.getInteger("tollgate.soak.requests", 3000);
     private static final int CLIENTS = 4;
     private static final String KEY = "tg-soak";
 
@@ -148,11 +153,13 @@ class SoakIntegrationTest {
             Budgets budgets = new Budgets(store, new dev.tollgate.budget.PriceBookCostModel(dev.tollgate.pricing.PriceBook.lookup()), Clock.systemUTC(),
                     new RequestLog(l -> { }), false);
             int released = budgets.releaseExpired(Instant.now().plus(Duration.ofHours(1)));
+            Map<String, Long> faults = faultsByKind(logs);
             System.out.printf("soak: %d requests (%d streamed) from %d clients in %d ms; statuses %s; %d requests "
-                            + "met a fault (%d extra attempts), %d streams ended in an error event; ledger items %d, "
-                            + "lost %d; ledger sum $%s, window spent $%s; reservations released by the janitor %d%n",
+                            + "met a fault (%d extra attempts); failed attempts by kind %s; %d streams ended in an error "
+                            + "event; ledger items %d, lost %d; ledger sum $%s, window spent $%s; reservations "
+                            + "released by the janitor %d%n",
                     REQUESTS, streamed.get(), CLIENTS, elapsedMs, statuses, retriedOrFellBack, extraAttempts,
-                    brokenStreams.get(), ledger.size(), lost, Money.format(sum), Money.format(window.spentNanos()),
+                    faults, brokenStreams.get(), ledger.size(), lost, Money.format(sum), Money.format(window.spentNanos()),
                     released);
 
             assertEquals(REQUESTS, ledger.size(), "exactly one ledger item per request");
@@ -163,9 +170,29 @@ class SoakIntegrationTest {
             assertTrue(store.expired(Instant.now().plus(Duration.ofHours(1)), 10).isEmpty(), "no reservation left");
             assertTrue(retriedOrFellBack > REQUESTS / 10, "faults were injected: " + retriedOrFellBack);
             assertFalse(statuses.containsKey(500), statuses.toString());
+            assertTrue(faults.containsKey("mock/soak-mock upstream_server_error"), faults.toString());
+            if (REQUESTS >= 1000) {
+                // About 4% of requests reach the fallback (the mock failing twice); a short run may meet none of its faults.
+                assertTrue(faults.keySet().containsAll(List.of("openai/gpt-4o-mini upstream_server_error",
+                        "openai/gpt-4o-mini rate_limit_exceeded")), "every kind of fault was met: " + faults);
+            }
         } finally {
             Files.deleteIfExists(config);
             dynamo.close();
         }
+    }
+
+    /** "target code" of every failed attempt in the request log lines, counted. */
+    private static Map<String, Long> faultsByKind(List<String> logs) throws IOException {
+        Map<String, Long> faults = new java.util.TreeMap<>();
+        synchronized (logs) {
+            for (String line : logs) {
+                JsonNode event = JsonCodec.parse(line.getBytes(StandardCharsets.UTF_8));
+                for (JsonNode failure : event.path("failed_attempts")) {
+                    faults.merge(failure.path("target").asText() + " " + failure.path("code").asText(), 1L, Long::sum);
+                }
+            }
+        }
+        return faults;
     }
 }

@@ -35,6 +35,11 @@ import java.util.Map;
  */
 public final class LambdaHandler implements RequestStreamHandler {
 
+    static {
+        // Before the constructor wires any AWS client (Secrets Manager may be read at init).
+        GatewayFactory.noSilentPostRetries();
+    }
+
     private final Gateway gateway;
     /** Held here because org.crac keeps registered resources only weakly. */
     private final Priming priming;

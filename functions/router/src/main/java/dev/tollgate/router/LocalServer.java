@@ -141,6 +141,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws IOException {
+        GatewayFactory.noSilentPostRetries();
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         String host = System.getenv().getOrDefault("TOLLGATE_HOST", "127.0.0.1");
         GatewayFactory.Setup setup;

@@ -169,6 +169,17 @@ class AnthropicRequestMapperTest {
                 body.at("/messages/1/content"));
     }
 
+    /** Regression (found by the fuzzer): these once threw a NullPointerException, a 500, instead of a 400. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"id\":\"call_1\"}", "\"call_1\"", "42", "true", "[\"call_1\"]", "[null]", "[[]]", "[7]"})
+    void toolCallsThatAreNotAnArrayOfObjectsAreA400NamingTheField(String toolCalls) {
+        ClientError error = assertThrows(ClientError.class, () -> map("""
+                {"model":"m","messages":[{"role":"user","content":"time?"},
+                  {"role":"assistant","content":"Checking.","tool_calls":%s}]}""".formatted(toolCalls)));
+        assertEquals(400, error.status());
+        assertTrue(error.param().startsWith("messages[1].tool_calls"), error.param());
+    }
+
     @Test
     void imagePartsBecomeBase64OrUrlSources() {
         JsonNode body = map("""
