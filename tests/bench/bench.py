@@ -33,6 +33,7 @@ KEY = "tg-bench-key"
 LITELLM_MASTER_KEY = "sk-tollgate-bench-" + hashlib.sha256(b"litellm").hexdigest()
 KEY_SHA256 = hashlib.sha256(KEY.encode()).hexdigest()
 JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]  # what ./tollgate local and the Lambda function use
+JVM_FLAGS_C2 = ["-XX:+UseSerialGC"]  # the full tiered JIT
 BODY = {"model": "bench", "messages": [{"role": "user", "content": "Say something short."}], "max_tokens": 64}
 
 # The issue's targets (issue 9), checked against the measured figures.
@@ -181,6 +182,13 @@ def start_system(name, upstream_port, context):
         if name == "tollgate-dynamodb":
             environment.update(context["dynamo_env"])
         service = Service(name, [java, *flags, "-jar", env("BENCH_ROUTER_JAR")], environment)
+        service.wait_http(f"http://127.0.0.1:{port}/health")
+        return service, f"http://127.0.0.1:{port}/v1/chat/completions", auth
+    if name in ("passthrough", "passthrough-c1"):
+        # The bare Java pass-through (issue 9): the same JDK server and client, forwarding bytes, nothing parsed.
+        flags = JVM_FLAGS if name == "passthrough-c1" else JVM_FLAGS_C2
+        service = Service(name, [java, *flags, "-cp", env("BENCH_JAR"), "dev.tollgate.bench.Passthrough"],
+                          {"PORT": str(port), "UPSTREAM": f"http://127.0.0.1:{upstream_port}"})
         service.wait_http(f"http://127.0.0.1:{port}/health")
         return service, f"http://127.0.0.1:{port}/v1/chat/completions", auth
     if name == "portkey":
@@ -780,7 +788,7 @@ def main():
     parser.add_argument("parts", nargs="*", default=["all"],
                         help="all (default), or some of: load coldstart roundtrips jmh; or report alone, "
                         "which rewrites the results section from the newest run without measuring")
-    parser.add_argument("--systems", default="floor,tollgate,tollgate-dynamodb,portkey,litellm,tollgate-c2")
+    parser.add_argument("--systems", default="floor,passthrough,tollgate,tollgate-dynamodb,portkey,litellm,tollgate-c2")
     parser.add_argument("--duration", type=int, default=8, help="seconds per load point")
     parser.add_argument("--warmup", type=int, default=4, help="seconds of warm-up per system and mode")
     parser.add_argument("--repeat", type=int, default=1, help="runs per load point (median reported)")
