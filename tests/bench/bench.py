@@ -311,10 +311,10 @@ def run_load(args, context):
                 entry["probe"][mode] = {"status": status, "body": text}
                 if status != 200:
                     log(f"{name} {mode}: probe answered {status}: {text[:200]}")
-                # A JVM's C2 needs tens of seconds of load on two cores before the hot path is compiled; its first
-                # warm-up is longer so that the points measure the long-running server, not the compiler.
-                warmup = max(args.warmup, args.jit_warmup) if name in JVM_SYSTEMS and mode == "plain" \
-                    else args.warmup
+                # A JVM's C2 needs tens of seconds of load on two cores before the hot path is compiled (the
+                # streaming path is partly its own); its warm-ups are longer so that the points measure the
+                # long-running server, not the compiler.
+                warmup = max(args.warmup, args.jit_warmup) if name in JVM_SYSTEMS else args.warmup
                 log(f"{name} {mode}: warm-up {warmup}s")
                 wrk(url, headers, bodies[mode], 10, warmup)
                 for c in (1, 10, 50):
@@ -544,7 +544,7 @@ def spread(points, key):
 
 def settings(args):
     return {"command": " ".join(["./tollgate bench", *args.raw]), "duration": args.duration, "warmup": args.warmup,
-            "jit_warmup": args.jit_warmup,
+            "jit_warmup": args.jit_warmup, "jit_warmup_each_mode": True,
             "repeat": args.repeat, "chunks": args.chunks,
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine()}
@@ -560,7 +560,9 @@ def report(run, load, cold, trips, jmh, load_run=None):
                          f"{source['machine']}).")
         lines.append(f"Load: each point {source['duration']} s after a {source['warmup']} s warm-up at c=10, "
                      f"repeated {source['repeat']}x (median shown, range of req/s in brackets)"
-                     + (f"; the JVM systems' first warm-up lasts {source['jit_warmup']} s (C2 compiles meanwhile)"
+                     + (f"; the JVM systems' warm-ups last {source['jit_warmup']} s for whole and for streamed "
+                        f"answers (C2 compiles meanwhile)" if source.get("jit_warmup_each_mode") else
+                        f"; the JVM systems' first warm-up lasts {source['jit_warmup']} s (C2 compiles meanwhile)"
                         if source.get("jit_warmup") else "") + "; wrk in its own "
                      f"process; the upstream answers {source['chunks']} words (whole) or {source['chunks']} "
                      f"content chunks + finish + usage (streamed).")
