@@ -32,7 +32,14 @@ END = "<!-- bench:results:end -->"
 KEY = "tg-bench-key"
 LITELLM_MASTER_KEY = "sk-tollgate-bench-" + hashlib.sha256(b"litellm").hexdigest()
 KEY_SHA256 = hashlib.sha256(KEY.encode()).hexdigest()
-JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]  # what ./tollgate local and the Lambda function use
+# What `./tollgate local` ships: a long-running server, so the full tiered JIT (C2 included), and a bounded heap.
+LOCAL_FLAGS = ["-XX:+UseSerialGC", "-Xmx128m"]
+# What the Lambda function ships (functions/router/run.sh): C1 only, as SnapStart priming leaves no C2 code to
+# snapshot and each restored environment would pay for C2's compilation (docs/performance.md).
+JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+LOCAL_LABEL = "SerialGC + full JIT + -Xmx128m (./tollgate local)"
+LAMBDA_LABEL = "SerialGC + C1 (Lambda, shipped)"
+JVM_SYSTEMS = ("passthrough", "tollgate", "tollgate-c1", "tollgate-dynamodb")
 BODY = {"model": "bench", "messages": [{"role": "user", "content": "Say something short."}], "max_tokens": 64}
 
 # The issue's targets (issue 9), checked against the measured figures.
@@ -173,14 +180,21 @@ def start_system(name, upstream_port, context):
         return None, f"http://127.0.0.1:{upstream_port}/v1/chat/completions", auth
     port = free_port()
     java = str(Path(env("JAVA_HOME")) / "bin" / "java")
-    if name in ("tollgate", "tollgate-c2", "tollgate-dynamodb"):
+    if name in ("tollgate", "tollgate-c1", "tollgate-dynamodb"):
         environment = {"PORT": str(port), "TOLLGATE_CONFIG": str(tollgate_config(upstream_port,
                                                                                    name != "tollgate-dynamodb"))}
-        # tollgate-c2: the full tiered JIT (C2 included) and the same collector, to show what the C1-only flag costs.
-        flags = ["-XX:+UseSerialGC"] if name == "tollgate-c2" else JVM_FLAGS
+        # tollgate-c1: the Lambda function's C1-only JIT with the same heap, to show what that flag costs here.
+        flags = JVM_FLAGS + LOCAL_FLAGS[1:] if name == "tollgate-c1" else LOCAL_FLAGS
         if name == "tollgate-dynamodb":
             environment.update(context["dynamo_env"])
         service = Service(name, [java, *flags, "-jar", env("BENCH_ROUTER_JAR")], environment)
+        service.wait_http(f"http://127.0.0.1:{port}/health")
+        return service, f"http://127.0.0.1:{port}/v1/chat/completions", auth
+    if name == "passthrough":
+        # The bare Java pass-through (issue 9): the same JDK server and client and JVM flags, forwarding bytes.
+        flags = LOCAL_FLAGS
+        service = Service(name, [java, *flags, "-cp", env("BENCH_JAR"), "dev.tollgate.bench.Passthrough"],
+                          {"PORT": str(port), "UPSTREAM": f"http://127.0.0.1:{upstream_port}"})
         service.wait_http(f"http://127.0.0.1:{port}/health")
         return service, f"http://127.0.0.1:{port}/v1/chat/completions", auth
     if name == "portkey":
@@ -297,8 +311,12 @@ def run_load(args, context):
                 entry["probe"][mode] = {"status": status, "body": text}
                 if status != 200:
                     log(f"{name} {mode}: probe answered {status}: {text[:200]}")
-                log(f"{name} {mode}: warm-up {args.warmup}s")
-                wrk(url, headers, bodies[mode], 10, args.warmup)
+                # A JVM's C2 needs tens of seconds of load on two cores before the hot path is compiled (the
+                # streaming path is partly its own); its warm-ups are longer so that the points measure the
+                # long-running server, not the compiler.
+                warmup = max(args.warmup, args.jit_warmup) if name in JVM_SYSTEMS else args.warmup
+                log(f"{name} {mode}: warm-up {warmup}s")
+                wrk(url, headers, bodies[mode], 10, warmup)
                 for c in (1, 10, 50):
                     points = []
                     for _ in range(args.repeat):
@@ -347,7 +365,8 @@ def run_coldstart(args, context):
     body.write_text(json.dumps(BODY))
     variants = {
         "jvm defaults": [],
-        "SerialGC + C1 (shipped)": JVM_FLAGS,
+        LOCAL_LABEL: LOCAL_FLAGS,
+        LAMBDA_LABEL: JVM_FLAGS,
         "SerialGC + C1 + AppCDS": JVM_FLAGS + ["-XX:+AutoCreateSharedArchive", f"-XX:SharedArchiveFile={archive}"],
     }
     results = {"local": {}, "lambda": {}}
@@ -374,7 +393,7 @@ def run_coldstart(args, context):
         lambda_archive.unlink()
     lambda_variants = {
         "jvm defaults": [],
-        "SerialGC + C1 (shipped)": JVM_FLAGS,
+        LAMBDA_LABEL: JVM_FLAGS,
         "SerialGC + C1 + AppCDS": JVM_FLAGS + ["-XX:+AutoCreateSharedArchive",
                                                f"-XX:SharedArchiveFile={lambda_archive}"],
     }
@@ -447,7 +466,7 @@ def run_jmh(args):
     java = str(Path(env("JAVA_HOME")) / "bin" / "java")
     rows = []
     for label, selector, jvm_args in (("C2 (JVM defaults)", ".*", None),
-                                      ("C1 + SerialGC (shipped)", "chatCompletion$", " ".join(JVM_FLAGS))):
+                                      ("C1 + SerialGC (Lambda, shipped)", "chatCompletion$", " ".join(JVM_FLAGS))):
         result_file = WORK / "jmh.json"
         command = [java, "-jar", env("BENCH_JMH_JAR"), selector, "-prof", "gc",
                    "-prof", "dev.tollgate.bench.ThreadCpuProfiler", "-rf", "json", "-rff", str(result_file),
@@ -525,6 +544,7 @@ def spread(points, key):
 
 def settings(args):
     return {"command": " ".join(["./tollgate bench", *args.raw]), "duration": args.duration, "warmup": args.warmup,
+            "jit_warmup": args.jit_warmup, "jit_warmup_each_mode": True,
             "repeat": args.repeat, "chunks": args.chunks,
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine()}
@@ -539,7 +559,11 @@ def report(run, load, cold, trips, jmh, load_run=None):
             lines.append(f"Load figures from the run of {source['date']} (`{source['command']}`; machine then: "
                          f"{source['machine']}).")
         lines.append(f"Load: each point {source['duration']} s after a {source['warmup']} s warm-up at c=10, "
-                     f"repeated {source['repeat']}x (median shown, range of req/s in brackets); wrk in its own "
+                     f"repeated {source['repeat']}x (median shown, range of req/s in brackets)"
+                     + (f"; the JVM systems' warm-ups last {source['jit_warmup']} s for whole and for streamed "
+                        f"answers (C2 compiles meanwhile)" if source.get("jit_warmup_each_mode") else
+                        f"; the JVM systems' first warm-up lasts {source['jit_warmup']} s (C2 compiles meanwhile)"
+                        if source.get("jit_warmup") else "") + "; wrk in its own "
                      f"process; the upstream answers {source['chunks']} words (whole) or {source['chunks']} "
                      f"content chunks + finish + usage (streamed).")
     lines.append("")
@@ -590,6 +614,16 @@ def report(run, load, cold, trips, jmh, load_run=None):
                     lines.append("")
                     lines.append(f"Floor at c=1 drifted from {c1_mean_ms(start):.3f} ms (start) to "
                                  f"{c1_mean_ms(end):.3f} ms (end); added latency is against their mean.")
+            through = load.get("passthrough", {}).get("points", {}).get(f"{mode}/c1")
+            if mode in floor_ms and through:
+                parts = [f"the bare pass-through (JDK server and client, bytes forwarded) adds "
+                         f"{c1_mean_ms(through) - floor_ms[mode]:.3f} ms over the floor"]
+                for name in [n for n in load if n.startswith("tollgate") and "points" in load[n]]:
+                    own = load[name]["points"].get(f"{mode}/c1")
+                    if own:
+                        parts.append(f"{name} {c1_mean_ms(own) - c1_mean_ms(through):.3f} ms over the pass-through")
+                lines.append("")
+                lines.append("At c=1, " + "; ".join(parts) + ".")
             lines.append("")
         failed_probes = [(n, m, e["probe"][m]) for n, e in load.items() if "probe" in e for m in e["probe"]
                          if e["probe"][m]["status"] != 200]
@@ -616,7 +650,7 @@ def report(run, load, cold, trips, jmh, load_run=None):
                          f"[{runs_text(runs, 'ready_ms')}] | {statistics.median(r['ready_cpu_ms'] for r in runs):.0f} |")
         cl = cold["class_loading"]
         lines.append("")
-        lines.append(f"Classes loaded from JVM start to the first served chat completion (local server, shipped "
+        lines.append(f"Classes loaded from JVM start to the first served chat completion (local server, Lambda "
                      f"flags): {cl['total']}; by source: "
                      + ", ".join(f"{k} {v}" for k, v in cl["by_source"]) + ". Top packages: "
                      + ", ".join(f"`{k}` {v}" for k, v in cl["top_packages"]) + ".")
@@ -687,12 +721,12 @@ def targets(load, floor_ms, cold, jmh):
             lines.append(f"| peak RSS under load <= {TARGET_RSS_MB} MB ({name}) | {rss:.0f} MB | "
                          f"{yes(rss <= TARGET_RSS_MB)} |")
     if cold:
-        shipped = cold["local"].get("SerialGC + C1 (shipped)")
+        shipped = cold["local"].get(LOCAL_LABEL) or cold["local"].get("SerialGC + C1 (shipped)")
         if shipped:
             ms = statistics.median(r["chat_ms"] for r in shipped)
             lines.append(f"| cold start to first request <= {TARGET_COLD_MS} ms (local server, chat) | {ms:.0f} ms "
                          f"| {yes(ms <= TARGET_COLD_MS)} |")
-        shipped = cold["lambda"].get("SerialGC + C1 (shipped)")
+        shipped = cold["lambda"].get(LAMBDA_LABEL) or cold["lambda"].get("SerialGC + C1 (shipped)")
         if shipped:
             ms = statistics.median(r["ready_ms"] for r in shipped)
             lines.append(f"| cold start to first request <= {TARGET_COLD_MS} ms (Lambda handler) | {ms:.0f} ms | "
@@ -780,9 +814,11 @@ def main():
     parser.add_argument("parts", nargs="*", default=["all"],
                         help="all (default), or some of: load coldstart roundtrips jmh; or report alone, "
                         "which rewrites the results section from the newest run without measuring")
-    parser.add_argument("--systems", default="floor,tollgate,tollgate-dynamodb,portkey,litellm,tollgate-c2")
+    parser.add_argument("--systems", default="floor,passthrough,tollgate,tollgate-dynamodb,portkey,litellm,tollgate-c1")
     parser.add_argument("--duration", type=int, default=8, help="seconds per load point")
     parser.add_argument("--warmup", type=int, default=4, help="seconds of warm-up per system and mode")
+    parser.add_argument("--jit-warmup", type=int, default=30,
+                        help="seconds of warm-up before the first point of a JVM system (C2 compiles meanwhile)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per load point (median reported)")
     parser.add_argument("--chunks", type=int, default=20)
     parser.add_argument("--cold-repeat", type=int, default=3)

@@ -11,8 +11,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Copies chunks from the provider to the client as they arrive, one SSE event each, flushing after
- * every event; ends with {@code data: [DONE]}, or with an error event if the upstream breaks mid-stream.
+ * Copies chunks from the provider to the client as they arrive, one SSE event each, flushing whenever no further
+ * chunk has already arrived; ends with {@code data: [DONE]}, or with an error event if the upstream breaks
+ * mid-stream.
  */
 final class SsePump {
 
@@ -42,6 +43,7 @@ final class SsePump {
                     ProviderError error = StreamFailures.describe(e, context.providerLabel());
                     outcome = error.code();
                     writeEvent(out, ErrorBody.bytes(error));
+                    out.flush();
                     return;
                 }
                 if (chunk == null) {
@@ -51,6 +53,11 @@ final class SsePump {
                 }
                 writeEvent(out, chunk);
                 forwarded++;
+                if (!chunks.hasBufferedChunk()) {
+                    // Flushed once per burst: a chunk that has already arrived goes out with this one, and nothing
+                    // written waits for the upstream (Nagle is off, so the flush is the send).
+                    out.flush();
+                }
             }
         } catch (IOException clientGone) {
             outcome = "client_disconnected";
@@ -71,6 +78,5 @@ final class SsePump {
         out.write(DATA);
         out.write(data);
         out.write(END_OF_EVENT);
-        out.flush();
     }
 }

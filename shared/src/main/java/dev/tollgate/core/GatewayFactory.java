@@ -233,9 +233,13 @@ public final class GatewayFactory {
 
     public static ProviderRegistry providers(Clock clock) {
         // Built on first use: the TLS setup is the costliest part of starting up (DeferredHttpClient).
+        // The direct executor: the client's selector thread completes each response itself instead of handing it to
+        // a pool thread that then wakes the caller (one thread switch less per response, and per SSE event). Safe
+        // because the adapters only use send() with the JDK's own body handlers, which never block in a callback.
         HttpClient http = new DeferredHttpClient(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
+                .executor(Runnable::run)
                 .build());
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
                 new BedrockAdapter(clock), new MockAdapter(clock), new GeminiAdapter(http, clock),

@@ -11,6 +11,14 @@ public interface ChunkStream extends AutoCloseable {
     /** The next chunk's JSON, or null when the stream ended normally. */
     byte[] next() throws IOException;
 
+    /**
+     * Whether the next {@link #next()} has its chunk already received and will not wait for the upstream (false when
+     * unknown). Lets the SSE writer flush once per burst of chunks instead of once per chunk.
+     */
+    default boolean hasBufferedChunk() {
+        return false;
+    }
+
     /** Usage seen so far; complete once {@link #next()} returned null. */
     Usage usage();
 

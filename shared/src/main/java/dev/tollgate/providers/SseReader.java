@@ -1,7 +1,5 @@
 package dev.tollgate.providers;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +15,52 @@ public final class SseReader {
     }
 
     private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+    // Our own buffer, scanned for line ends in bulk: reading byte by byte through a BufferedInputStream took its
+    // lock once per byte of every chunk.
+    private final byte[] buffer = new byte[8192];
+    private int position;
+    private int limit;
+    private byte[] line = new byte[512];
+    private int lineLength;
+    /** The previous line ended with CR: a LF right after it belongs to that line end (CR LF). */
+    private boolean skipLineFeed;
     private boolean eof;
 
     public SseReader(InputStream in) {
-        // Buffered so that CR LF can be peeked; read() still returns as soon as any bytes arrive.
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 8192);
+        this.in = in;
+    }
+
+    /**
+     * Whether a whole further event (a field line, then the blank line that ends it) has already arrived and is
+     * waiting in the buffer, so that {@link #next()} will return it without waiting on the stream. A writer that
+     * forwards events can hold its flush back while this is true: nothing it holds back waits for the network.
+     */
+    public boolean hasBufferedEvent() {
+        boolean lineStart = true;
+        boolean sawField = false;
+        boolean skipLf = skipLineFeed;
+        for (int i = position; i < limit; i++) {
+            byte b = buffer[i];
+            if (skipLf) {
+                skipLf = false;
+                if (b == '\n') {
+                    continue;
+                }
+            }
+            if (b == '\n' || b == '\r') {
+                if (lineStart && sawField) {
+                    return true;
+                }
+                lineStart = true;
+                skipLf = b == '\r';
+            } else {
+                if (lineStart && b != ':') {
+                    sawField = true;
+                }
+                lineStart = false;
+            }
+        }
+        return false;
     }
 
     /** The next complete event, or null at the end of the stream. */
@@ -68,25 +106,56 @@ public final class SseReader {
         if (eof) {
             return null;
         }
-        line.reset();
+        lineLength = 0;
         while (true) {
-            int b = in.read();
-            if (b == -1) {
+            if (position == limit && !fill()) {
                 eof = true;
-                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+                return lineLength == 0 ? null : lineText();
             }
-            if (b == '\n') {
-                return line.toString(StandardCharsets.UTF_8);
-            }
-            if (b == '\r') {
-                // CR LF and a lone CR both end a line.
-                in.mark(1);
-                if (in.read() != '\n') {
-                    in.reset();
+            if (skipLineFeed) {
+                skipLineFeed = false;
+                if (buffer[position] == '\n') {
+                    position++;
+                    continue;
                 }
-                return line.toString(StandardCharsets.UTF_8);
             }
-            line.write(b);
+            int start = position;
+            while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
+                position++;
+            }
+            append(start, position - start);
+            if (position < limit) {
+                // CR LF and a lone CR both end a line; the LF of a CR LF may not have arrived yet.
+                skipLineFeed = buffer[position] == '\r';
+                position++;
+                return lineText();
+            }
         }
+    }
+
+    /** Reads what has arrived (at least one byte; blocks only when nothing has); false at the end of the stream. */
+    private boolean fill() throws IOException {
+        int n;
+        do {
+            n = in.read(buffer, 0, buffer.length);
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
+    private void append(int start, int length) {
+        if (lineLength + length > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+        }
+        System.arraycopy(buffer, start, line, lineLength, length);
+        lineLength += length;
+    }
+
+    private String lineText() {
+        return lineLength == 0 ? "" : new String(line, 0, lineLength, StandardCharsets.UTF_8);
     }
 }

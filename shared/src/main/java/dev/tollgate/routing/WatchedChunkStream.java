@@ -8,34 +8,53 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wraps a provider stream: records the time to first token for latency-aware routing, and abandons the stream if
  * the upstream goes silent for longer than the idle timeout (closing it makes the blocked read fail, so the client
  * gets an error event instead of a hang).
+ *
+ * <p>One watchdog per stream, not a timer per chunk: {@link #next()} only notes when it started waiting; the watchdog
+ * wakes once per idle timeout, closes the stream if that wait is older than the timeout, and otherwise sleeps until
+ * the wait would expire. (A timer per chunk, cancelled after it, cost a timer-queue operation per chunk and, as
+ * cancelled timers stayed queued until their deadline, kept every stream's buffers reachable for the whole timeout.)
  */
 public final class WatchedChunkStream implements ChunkStream {
 
-    /** One daemon thread for every stream's idle timer: a timer costs a queue entry, not a thread. */
+    /** One daemon thread for every stream's watchdog: a watchdog costs a queue entry, not a thread. */
     private static final class Timers {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "tollgate-stream-idle");
-            thread.setDaemon(true);
-            return thread;
-        });
+        static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread thread = new Thread(r, "tollgate-stream-idle");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // A finished stream's watchdog leaves the queue at once instead of holding the stream until its deadline.
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
+        }
     }
 
     private final ChunkStream delegate;
     private final Target target;
     private final TargetHealth health;
+    private final long idleNanos;
     private final Duration idleTimeout;
     private final Clock clock;
     private final Instant started;
+    /** {@link System#nanoTime()} when the pending {@link #next()} began waiting; {@link #NOT_WAITING} between calls. */
+    private volatile long waitingSince = NOT_WAITING;
+    private static final long NOT_WAITING = Long.MIN_VALUE;
+    private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> watchdog;
     private volatile boolean idleExpired;
+    private volatile boolean closed;
     private boolean firstSeen;
 
     public WatchedChunkStream(ChunkStream delegate, Target target, TargetHealth health, Duration idleTimeout,
@@ -44,16 +63,17 @@ public final class WatchedChunkStream implements ChunkStream {
         this.target = target;
         this.health = health;
         this.idleTimeout = idleTimeout;
+        this.idleNanos = idleTimeout.toNanos();
         this.clock = clock;
         this.started = started;
     }
 
     @Override
     public byte[] next() throws IOException {
-        ScheduledFuture<?> timer = Timers.INSTANCE.schedule(() -> {
-            idleExpired = true;
-            delegate.close();
-        }, idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        waitingSince = System.nanoTime();
+        if (armed.compareAndSet(false, true)) {
+            watchIn(idleNanos);
+        }
         byte[] chunk;
         try {
             chunk = delegate.next();
@@ -63,7 +83,7 @@ public final class WatchedChunkStream implements ChunkStream {
             }
             throw e;
         } finally {
-            timer.cancel(false);
+            waitingSince = NOT_WAITING;
         }
         if (idleExpired) {
             throw new StreamIdleException(idleTimeout, null);
@@ -75,6 +95,43 @@ public final class WatchedChunkStream implements ChunkStream {
         return chunk;
     }
 
+    /** On the timer thread: abandon the stream if the current wait is too old, else sleep until it would be. */
+    private void check() {
+        if (closed) {
+            return;
+        }
+        long since = waitingSince;
+        if (since == NOT_WAITING) {
+            // Not waiting (the client is being written to): disarm; the next wait arms again. The second look closes
+            // the race with a next() that began between the read above and the disarm.
+            armed.set(false);
+            if (waitingSince != NOT_WAITING && armed.compareAndSet(false, true)) {
+                watchIn(idleNanos);
+            }
+            return;
+        }
+        long waited = System.nanoTime() - since;
+        if (waited >= idleNanos) {
+            idleExpired = true;
+            delegate.close();
+            return;
+        }
+        watchIn(idleNanos - waited);
+    }
+
+    private void watchIn(long nanos) {
+        ScheduledFuture<?> next = Timers.INSTANCE.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+        watchdog = next;
+        if (closed) {
+            next.cancel(false); // closed meanwhile: do not keep the stream queued until the deadline
+        }
+    }
+
+    @Override
+    public boolean hasBufferedChunk() {
+        return delegate.hasBufferedChunk();
+    }
+
     @Override
     public Usage usage() {
         return delegate.usage();
@@ -82,6 +139,11 @@ public final class WatchedChunkStream implements ChunkStream {
 
     @Override
     public void close() {
+        closed = true;
+        ScheduledFuture<?> pending = watchdog;
+        if (pending != null) {
+            pending.cancel(false);
+        }
         delegate.close();
     }
 }

@@ -73,6 +73,11 @@ public final class OpenAiChunkStream implements ChunkStream {
     }
 
     @Override
+    public boolean hasBufferedChunk() {
+        return reader.hasBufferedEvent();
+    }
+
+    @Override
     public Usage usage() {
         return usage;
     }

@@ -1,19 +1,18 @@
 package dev.tollgate.bench;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.router.LambdaHandler;
 
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The Lambda handler's cold path without a Lambda runtime: read an API Gateway event, construct the handler as the
  * runtime would (wired from the environment: the demo config and its mock provider unless TOLLGATE_CONFIG is set),
- * answer the event, and print {@code READY <status>}. The harness times the process from outside (from before exec).
+ * answer the event through its stream interface as the runtime does, and print {@code READY <status>}. The harness
+ * times the process from outside (from before exec).
  */
 public final class LambdaColdStart {
 
@@ -21,16 +20,11 @@ public final class LambdaColdStart {
     }
 
     public static void main(String[] args) throws Exception {
-        JsonNode json = JsonCodec.MAPPER.readTree(Files.readAllBytes(Path.of(args[0])));
-        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
-                .withHttpMethod(json.path("httpMethod").asText())
-                .withPath(json.path("path").asText())
-                .withBody(json.path("body").isNull() ? null : json.path("body").asText())
-                .withIsBase64Encoded(json.path("isBase64Encoded").asBoolean(false));
-        Map<String, String> headers = new HashMap<>();
-        json.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
-        event.setHeaders(headers);
-        int status = new LambdaHandler().handleRequest(event, null).getStatusCode();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+            new LambdaHandler().handleRequest(in, out, null);
+        }
+        int status = JsonCodec.parse(out.toByteArray()).path("statusCode").asInt();
         System.out.println("READY " + status);
         System.out.flush();
         if (status != 200) {
