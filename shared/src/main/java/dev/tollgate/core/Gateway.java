@@ -62,7 +62,10 @@ public final class Gateway {
             return route(request, path, context);
         } catch (GatewayException e) {
             return failure(e, context, errorFormat(path));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // A LinkageError too (seen inside the AWS SDK on a warmed-up JVM): left to escape, it killed the request's
+            // thread, the door dropped the connection unanswered, and HTTP clients that re-send a POST on a dropped
+            // connection (OkHttp, under the OpenAI SDK) sent it again: charged twice, and no log line for the first.
             log.error("unexpected failure handling request " + context.requestId(), e);
             return failure(ClientError.internal(), context, errorFormat(path));
         }

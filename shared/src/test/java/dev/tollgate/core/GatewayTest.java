@@ -6,6 +6,11 @@ import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.providers.ChatCall;
+import dev.tollgate.providers.ChatResult;
+import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.ProviderAdapter;
+import dev.tollgate.providers.ProviderRegistry;
 import dev.tollgate.secrets.CredentialResolver;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +66,44 @@ class GatewayTest {
 
     private static JsonNode json(GatewayResponse response) throws IOException {
         return JsonCodec.parse(assertInstanceOf(GatewayResponse.Buffered.class, response).body());
+    }
+
+    @Test
+    void aLinkageErrorInAProviderCallIsAnswered500AndLoggedNotADroppedConnection() throws IOException {
+        ProviderAdapter broken = new ProviderAdapter() {
+            @Override
+            public String type() {
+                return "mock";
+            }
+
+            @Override
+            public ChatResult complete(ChatCall call) {
+                throw new IncompatibleClassChangeError();
+            }
+
+            @Override
+            public ChunkStream openStream(ChatCall call) {
+                throw new IncompatibleClassChangeError();
+            }
+        };
+        GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw("""
+                models:
+                  - name: steady
+                    targets: [{provider: mock, model: mock-steady}]
+                keys:
+                  - {id: test, sha256: %s}
+                """.formatted(GatewayKeys.sha256(KEY)), "test"), "test");
+        Gateway failing = new Gateway(config, new ProviderRegistry(List.of(broken)),
+                new CredentialResolver(Map.of(), null, null), new RequestLog(logLines::add));
+        for (boolean stream : List.of(false, true)) {
+            GatewayResponse response = failing.handle(new GatewayRequest("POST", "/v1/chat/completions",
+                    Map.of("authorization", "Bearer " + KEY), ("{\"model\":\"steady\",\"stream\":" + stream
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8)));
+            assertEquals(500, response.status());
+            assertEquals("internal_error", json(response).at("/error/code").asText());
+        }
+        assertEquals(2, logLines.stream().filter(l -> l.contains("\"message\":\"request\"")
+                && l.contains("\"status\":500")).count(), logLines.toString());
     }
 
     @Test
