@@ -37,7 +37,7 @@ LOCAL_FLAGS = ["-XX:+UseSerialGC", "-Xmx128m"]
 # What the Lambda function ships (functions/router/run.sh): C1 only, as SnapStart priming leaves no C2 code to
 # snapshot and each restored environment would pay for C2's compilation (docs/performance.md).
 JVM_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-LOCAL_LABEL = "SerialGC + full JIT + -Xmx128m (./tollgate local)"
+LOCAL_LABEL = "SerialGC + full JIT + -Xmx128m + AppCDS (./tollgate local)"
 LAMBDA_LABEL = "SerialGC + C1 (Lambda, shipped)"
 JVM_SYSTEMS = ("passthrough", "tollgate", "tollgate-c1", "tollgate-dynamodb")
 BODY = {"model": "bench", "messages": [{"role": "user", "content": "Say something short."}], "max_tokens": 64}
@@ -363,9 +363,14 @@ def run_coldstart(args, context):
     config = tollgate_config(context["upstream_port"], True)
     body = WORK / "body-plain.json"
     body.write_text(json.dumps(BODY))
+    local_archive = WORK / "tollgate-local-appcds.jsa"
+    if local_archive.exists():
+        local_archive.unlink()
     variants = {
         "jvm defaults": [],
-        LOCAL_LABEL: LOCAL_FLAGS,
+        "SerialGC + full JIT + -Xmx128m, no AppCDS": LOCAL_FLAGS,
+        # As `./tollgate local` starts it: the same flags and an archive written by an earlier run.
+        LOCAL_LABEL: LOCAL_FLAGS + ["-XX:+AutoCreateSharedArchive", f"-XX:SharedArchiveFile={local_archive}"],
         LAMBDA_LABEL: JVM_FLAGS,
         "SerialGC + C1 + AppCDS": JVM_FLAGS + ["-XX:+AutoCreateSharedArchive", f"-XX:SharedArchiveFile={archive}"],
     }
