@@ -1,5 +1,7 @@
 package dev.tollgate.budget;
 
+import dev.tollgate.testing.SettableClock;
+
 import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.GatewayConfig;
@@ -18,10 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -105,26 +104,8 @@ class BudgetFailModeTest {
         }
     }
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-25T10:00:00Z");
 
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final SettableClock clock = new SettableClock("2026-11-25T10:00:00Z");
     private final SwitchableStore store = new SwitchableStore();
     private final List<String> log = new ArrayList<>();
 

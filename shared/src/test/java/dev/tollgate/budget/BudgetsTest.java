@@ -1,5 +1,7 @@
 package dev.tollgate.budget;
 
+import dev.tollgate.testing.SettableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.auth.GatewayKeys;
 import dev.tollgate.config.ConfigLoader;
@@ -21,11 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,28 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BudgetsTest {
 
     /** A clock that moves ten seconds per reading of a request, so cached budget windows are re-read each time. */
-    private static final class SteppingClock extends Clock {
-        Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static final String KEY = "tg-budget-test";
     private static final String LIMITED_KEY = "tg-limited";
-    private final SteppingClock clock = new SteppingClock();
+    private final SettableClock clock = new SettableClock("2026-11-25T10:00:00Z");
     private final InMemoryBudgetStore store = new InMemoryBudgetStore();
     private final List<String> log = new ArrayList<>();
     /** The EMF lines the requests' metrics became, as CloudWatch would read them from the function's log. */

@@ -1,13 +1,12 @@
 package dev.tollgate.budget;
 
+import dev.tollgate.testing.SettableClock;
+
 import dev.tollgate.log.RequestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -29,24 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(10)
 class WindowCountersTest {
 
-    private static final class MovableClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** A store whose only working call is windows(), answered by whatever the test sets. */
     private static final class WindowsOnly implements BudgetStore {
@@ -102,7 +83,7 @@ class WindowCountersTest {
 
     private static final Map<String, String> GLOBAL_TODAY = Map.of("global", "2026-11-25");
 
-    private final MovableClock clock = new MovableClock();
+    private final SettableClock clock = new SettableClock("2026-11-25T10:00:00Z");
     private final WindowsOnly store = new WindowsOnly();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final Deque<Runnable> queued = new ArrayDeque<>();

@@ -1,16 +1,14 @@
 package dev.tollgate.secrets;
 
+import dev.tollgate.testing.SettableClock;
+
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,24 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SecretsManagerSecretSourceTest {
 
     /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** An in-memory double of the SDK client answering one secret and counting calls. */
     private static final class CountingClient implements SecretsManagerClient {
@@ -64,7 +44,7 @@ class SecretsManagerSecretSourceTest {
         }
     }
 
-    private final ManualClock clock = new ManualClock();
+    private final SettableClock clock = new SettableClock("2026-11-25T12:00:00Z");
     private final CountingClient client = new CountingClient();
     private final SecretsManagerSecretSource source =
             new SecretsManagerSecretSource(() -> client, Duration.ofMinutes(5), clock);
