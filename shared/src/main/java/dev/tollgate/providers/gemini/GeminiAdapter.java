@@ -9,6 +9,7 @@ import dev.tollgate.providers.ChatCall;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.ProviderAdapter;
+import dev.tollgate.providers.UpstreamHttp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
@@ -73,12 +73,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         HttpResponse<InputStream> response = send(call, uri(call.target(), ":streamGenerateContent?alt=sse"), body,
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() / 100 != 2) {
-            byte[] errorBody;
-            try (InputStream in = response.body()) {
-                errorBody = in.readNBytes(64 * 1024);
-            } catch (IOException e) {
-                errorBody = new byte[0];
-            }
+            byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(TYPE, response.statusCode(), response.headers(), errorBody, call.credential());
         }
         return new GeminiChunkStream(response.body(), call.target().model(), clock.instant().getEpochSecond(),
@@ -106,15 +101,6 @@ public final class GeminiAdapter implements ProviderAdapter {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
         call.credential().ifPresent(c -> request.header("x-goog-api-key", c.reveal()));
-        try {
-            return http.send(request.build(), handler);
-        } catch (HttpTimeoutException e) {
-            throw ProviderError.timeout(TYPE, e);
-        } catch (IOException e) {
-            throw ProviderError.connectionFailed(TYPE, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProviderError.timeout(TYPE, e);
-        }
+        return UpstreamHttp.send(http, request.build(), handler, TYPE);
     }
 }

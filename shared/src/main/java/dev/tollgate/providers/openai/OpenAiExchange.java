@@ -8,6 +8,7 @@ import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChatCall;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.UpstreamHttp;
 import dev.tollgate.providers.Usage;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -79,12 +79,7 @@ public final class OpenAiExchange {
         HttpResponse<InputStream> response = send(call.target(), uri, body, true, auth,
                 HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() / 100 != 2) {
-            byte[] errorBody;
-            try (InputStream in = response.body()) {
-                errorBody = in.readNBytes(64 * 1024);
-            } catch (IOException e) {
-                errorBody = new byte[0];
-            }
+            byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(call.target().provider(), response.statusCode(), response.headers(), errorBody,
                     call.credential());
         }
@@ -99,15 +94,6 @@ public final class OpenAiExchange {
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
         auth.accept(request);
-        try {
-            return http.send(request.build(), handler);
-        } catch (HttpTimeoutException e) {
-            throw ProviderError.timeout(target.provider(), e);
-        } catch (IOException e) {
-            throw ProviderError.connectionFailed(target.provider(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProviderError.timeout(target.provider(), e);
-        }
+        return UpstreamHttp.send(http, request.build(), handler, target.provider());
     }
 }
