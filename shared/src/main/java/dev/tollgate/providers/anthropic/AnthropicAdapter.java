@@ -9,6 +9,7 @@ import dev.tollgate.providers.ChatCall;
 import dev.tollgate.providers.ChatResult;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.ProviderAdapter;
+import dev.tollgate.providers.UpstreamHttp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Anthropic's Messages API ({@code POST {base}/v1/messages}) behind the OpenAI Chat Completions format: the
@@ -26,11 +27,12 @@ import java.time.Clock;
 public final class AnthropicAdapter implements ProviderAdapter {
 
     /** Error bodies are short; a larger one is cut rather than buffered whole. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final HttpClient http;
     private final Clock clock;
     private final AnthropicErrorClassifier errors;
+    /** Endpoint per base URL, parsed once (as in the OpenAI adapter): not on every attempt. */
+    private final ConcurrentHashMap<URI, URI> endpoints = new ConcurrentHashMap<>();
 
     public AnthropicAdapter(HttpClient http, Clock clock) {
         this.http = http;
@@ -71,12 +73,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         ObjectNode body = AnthropicRequestMapper.toAnthropic(call.request(), call.target(), options, true);
         HttpResponse<InputStream> response = send(call, options, body, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() / 100 != 2) {
-            byte[] errorBody;
-            try (InputStream in = response.body()) {
-                errorBody = in.readNBytes(MAX_ERROR_BODY);
-            } catch (IOException e) {
-                errorBody = new byte[0];
-            }
+            byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(call.target().provider(), response.statusCode(), response.headers(),
                     errorBody, call.credential());
         }
@@ -87,22 +84,14 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private <T> HttpResponse<T> send(ChatCall call, AnthropicOptions options, ObjectNode body,
                                      HttpResponse.BodyHandler<T> handler) {
         Target target = call.target();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + "/v1/messages"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        endpoints.computeIfAbsent(target.baseUrl(), base -> URI.create(base + "/v1/messages")))
                 .timeout(target.timeout())
                 .header("content-type", "application/json")
                 .header("accept", body.path("stream").asBoolean(false) ? "text/event-stream" : "application/json")
                 .header("anthropic-version", options.version())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
         call.credential().ifPresent(c -> request.header("x-api-key", c.reveal()));
-        try {
-            return http.send(request.build(), handler);
-        } catch (HttpTimeoutException e) {
-            throw ProviderError.timeout(target.provider(), e);
-        } catch (IOException e) {
-            throw ProviderError.connectionFailed(target.provider(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProviderError.timeout(target.provider(), e);
-        }
+        return UpstreamHttp.send(http, request.build(), handler, target.provider());
     }
 }
