@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.FinishReasons;
+import dev.tollgate.providers.LookaheadFailure;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 import dev.tollgate.secrets.Credential;
@@ -45,6 +46,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
     private String model;
     private String stopReason;
     private boolean finished;
+    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
 
     AnthropicStreamTranslator(InputStream body, String provider, long created, boolean clientWantsUsage,
                               Optional<Credential> credential, AnthropicErrorClassifier errors) {
@@ -59,6 +61,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
 
     @Override
     public byte[] next() throws IOException {
+        lookaheadFailure.throwIfPresent();
         while (pending.isEmpty()) {
             if (finished) {
                 return null;
@@ -182,6 +185,23 @@ final class AnthropicStreamTranslator implements ChunkStream {
             chunk.putNull("usage");
         }
         pending.add(JsonCodec.bytes(chunk));
+    }
+
+    /**
+     * Handles the events already received until one yields a chunk: an event that yields none (ping, a block's start
+     * or stop) must not make the writer hold back its flush while the next delta is still on the wire.
+     */
+    @Override
+    public boolean hasBufferedChunk() {
+        try {
+            while (pending.isEmpty() && !finished && !lookaheadFailure.present()
+                    && reader.hasBufferedEvent()) {
+                handle(reader.next());
+            }
+        } catch (IOException | RuntimeException e) {
+            lookaheadFailure.keep(e);
+        }
+        return !pending.isEmpty() || finished || lookaheadFailure.present();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.tollgate.providers.bedrock;
 
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.LookaheadFailure;
 import dev.tollgate.providers.Usage;
 import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 
@@ -25,6 +26,7 @@ final class BedrockChunkStream implements ChunkStream {
     private final Deque<byte[]> pending = new ArrayDeque<>();
     private boolean stopped;
     private boolean finished;
+    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
 
     BedrockChunkStream(EventBridge events, ConverseStreamTranslator translator, Duration idleTimeout) {
         this.events = events;
@@ -34,6 +36,7 @@ final class BedrockChunkStream implements ChunkStream {
 
     @Override
     public byte[] next() throws IOException {
+        lookaheadFailure.throwIfPresent();
         while (pending.isEmpty()) {
             if (finished) {
                 return null;
@@ -46,27 +49,51 @@ final class BedrockChunkStream implements ChunkStream {
                 events.cancel();
                 throw new InterruptedIOException("interrupted while waiting for Bedrock");
             }
-            switch (item) {
-                case EventBridge.Event event -> {
-                    if (event.event() instanceof MessageStopEvent) {
-                        stopped = true;
-                    }
-                    pending.addAll(translator.translate(event.event()));
-                }
-                case EventBridge.End end -> {
-                    finished = true;
-                    if (!stopped) {
-                        throw new IOException("Bedrock stream ended before its messageStop event");
-                    }
-                }
-                case EventBridge.Failure failure -> {
-                    finished = true;
-                    events.cancel();
-                    throw failure(failure.error());
-                }
-            }
+            handle(item);
         }
         return pending.poll();
+    }
+
+    /**
+     * Translates the events already received until one yields a chunk, so an event that yields none (a block's
+     * start or stop, metadata) does not make the writer hold back its flush while the next one is on its way.
+     */
+    @Override
+    public boolean hasBufferedChunk() {
+        try {
+            while (pending.isEmpty() && !finished && !lookaheadFailure.present() && events.hasQueued()) {
+                handle(events.take(Duration.ZERO));
+            }
+        } catch (IOException | RuntimeException e) {
+            lookaheadFailure.keep(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            events.cancel();
+            lookaheadFailure.keep(new InterruptedIOException("interrupted while waiting for Bedrock"));
+        }
+        return !pending.isEmpty() || finished || lookaheadFailure.present();
+    }
+
+    private void handle(EventBridge.Item item) throws IOException {
+        switch (item) {
+            case EventBridge.Event event -> {
+                if (event.event() instanceof MessageStopEvent) {
+                    stopped = true;
+                }
+                pending.addAll(translator.translate(event.event()));
+            }
+            case EventBridge.End end -> {
+                finished = true;
+                if (!stopped) {
+                    throw new IOException("Bedrock stream ended before its messageStop event");
+                }
+            }
+            case EventBridge.Failure failure -> {
+                finished = true;
+                events.cancel();
+                throw failure(failure.error());
+            }
+        }
     }
 
     /** No upstream text in the message: the client sees a generic stream error, the log the exception class. */

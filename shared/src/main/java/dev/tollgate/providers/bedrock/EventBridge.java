@@ -77,6 +77,11 @@ final class EventBridge implements ConverseStreamResponseHandler, Subscriber<Con
         return item;
     }
 
+    /** Whether an item has arrived that {@link #take} would return at once. */
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
     void cancel() {
         cancelled = true;
         Subscription s = subscription;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.LookaheadFailure;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 
@@ -38,6 +39,7 @@ final class GeminiChunkStream implements ChunkStream {
     private boolean roleSent;
     private boolean finished;
     private boolean ended;
+    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
     private int toolCalls;
 
     GeminiChunkStream(InputStream body, String model, long created, boolean clientWantsUsage) {
@@ -72,6 +74,7 @@ final class GeminiChunkStream implements ChunkStream {
 
     @Override
     public byte[] next() throws IOException {
+        lookaheadFailure.throwIfPresent();
         while (true) {
             if (!pending.isEmpty()) {
                 return pending.poll();
@@ -93,6 +96,28 @@ final class GeminiChunkStream implements ChunkStream {
             }
             translate(frame);
         }
+    }
+
+    /**
+     * Translates the frames already received until one yields a chunk, so a frame that yields none does not make the
+     * writer hold back its flush while the next one is still on the wire.
+     */
+    @Override
+    public boolean hasBufferedChunk() {
+        try {
+            while (pending.isEmpty() && !ended && !lookaheadFailure.present()
+                    && (primed != null || reader.hasBufferedEvent())) {
+                JsonNode frame = primed != null ? primed : frame();
+                primed = null;
+                if (frame == null) {
+                    break; // cannot happen for a buffered event; next() handles the end
+                }
+                translate(frame);
+            }
+        } catch (IOException | RuntimeException e) {
+            lookaheadFailure.keep(e);
+        }
+        return !pending.isEmpty() || ended || lookaheadFailure.present();
     }
 
     private JsonNode frame() throws IOException {

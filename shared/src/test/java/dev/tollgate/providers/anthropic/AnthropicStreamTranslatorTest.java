@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.errors.ErrorClass;
 import dev.tollgate.providers.Usage;
 import dev.tollgate.secrets.Credential;
+import dev.tollgate.testing.BurstInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -210,5 +211,86 @@ class AnthropicStreamTranslatorTest {
                         + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
                         + "\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}}");
         assertEquals("Hello!", content(drain(translator(sse.getBytes(StandardCharsets.UTF_8), false))));
+    }
+
+    private static final String START = """
+            event: message_start
+            data: {"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", \
+            "content": [], "model": "claude-opus-4-1-20250805", "stop_reason": null, "stop_sequence": null, \
+            "usage": {"input_tokens": 25, "output_tokens": 1}}}
+
+            event: content_block_start
+            data: {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+
+            """;
+
+    private static String delta(String text) {
+        return "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"index\": 0, "
+                + "\"delta\": {\"type\": \"text_delta\", \"text\": \"" + text + "\"}}\n\n";
+    }
+
+    private static final String PING = "event: ping\ndata: {\"type\": \"ping\"}\n\n";
+
+    private static final String END = """
+            event: content_block_stop
+            data: {"type": "content_block_stop", "index": 0}
+
+            event: message_delta
+            data: {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence":null}, \
+            "usage": {"output_tokens": 15}}
+
+            event: message_stop
+            data: {"type": "message_stop"}
+
+            """;
+
+    private static AnthropicStreamTranslator translator(BurstInputStream body) {
+        return new AnthropicStreamTranslator(body, "anthropic", CREATED, false, Optional.empty(),
+                new AnthropicErrorClassifier(Clock.systemUTC()));
+    }
+
+    @Test
+    void aChunkAlreadyReceivedIsReportedSoTheWriterFlushesOncePerBurst() throws IOException {
+        BurstInputStream body = new BurstInputStream(START + delta("Hel") + delta("lo"), END);
+        AnthropicStreamTranslator stream = translator(body);
+        assertEquals("assistant", Fixtures.parse(stream.next()).at("/choices/0/delta/role").asText());
+        assertTrue(stream.hasBufferedChunk(), "'Hel' arrived with message_start");
+        assertEquals("Hel", Fixtures.parse(stream.next()).at("/choices/0/delta/content").asText());
+        assertTrue(stream.hasBufferedChunk(), "'lo' arrived in the same burst");
+        assertEquals("lo", Fixtures.parse(stream.next()).at("/choices/0/delta/content").asText());
+        assertFalse(stream.hasBufferedChunk(), "the end has not arrived: flush now");
+        assertEquals(1, body.unread(), "looking ahead never waits for the upstream");
+        assertEquals("stop", Fixtures.parse(stream.next()).at("/choices/0/finish_reason").asText());
+        assertTrue(stream.hasBufferedChunk(), "finished: the next call returns at once");
+        assertNull(stream.next());
+    }
+
+    @Test
+    void eventsThatYieldNoChunkDoNotHoldTheFlushBack() throws IOException {
+        // A ping (or a block's start or stop) right behind a delta yields nothing: reporting it as a buffered chunk
+        // would leave the delta unsent until the next delta arrived.
+        BurstInputStream body = new BurstInputStream(START + delta("Hi") + PING, delta("!") + END);
+        AnthropicStreamTranslator stream = translator(body);
+        stream.next();
+        assertTrue(stream.hasBufferedChunk());
+        assertEquals("Hi", Fixtures.parse(stream.next()).at("/choices/0/delta/content").asText());
+        assertFalse(stream.hasBufferedChunk(), "only a ping is buffered");
+        assertEquals("!", Fixtures.parse(stream.next()).at("/choices/0/delta/content").asText());
+    }
+
+    @Test
+    void anErrorEventMetWhileLookingAheadIsThrownByTheNextCall() throws IOException {
+        BurstInputStream body = new BurstInputStream(START + delta("Hello") + """
+                event: error
+                data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+
+                """);
+        AnthropicStreamTranslator stream = translator(body);
+        stream.next();
+        assertTrue(stream.hasBufferedChunk());
+        assertEquals("Hello", Fixtures.parse(stream.next()).at("/choices/0/delta/content").asText());
+        assertTrue(stream.hasBufferedChunk(), "the error has arrived: the next call will not wait");
+        AnthropicStreamException error = assertThrows(AnthropicStreamException.class, stream::next);
+        assertEquals("upstream_overloaded", error.error().code());
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,5 +133,21 @@ class BedrockChunkStreamTest {
         bridge.exceptionOccurred(new IllegalStateException("refused"));
         Throwable thrown = assertThrows(IllegalStateException.class, () -> bridge.awaitOpen(Duration.ofSeconds(1)));
         assertEquals("refused", thrown.getMessage());
+    }
+
+    @Test
+    void eventsAlreadyReceivedAreReportedAndEventsWithoutAChunkDoNotHoldTheFlushBack() throws IOException {
+        BedrockChunkStream chunks = stream(false);
+        List<ConverseStreamOutput> events = ConverseStreamTranslatorTest.textAndToolEvents();
+        publisher.subscriber.onNext(events.get(0)); // messageStart: the role chunk
+        publisher.subscriber.onNext(events.get(1)); // "Let me "
+        publisher.subscriber.onNext(events.get(3)); // contentBlockStop: no chunk
+        chunks.next();
+        assertTrue(chunks.hasBufferedChunk(), "'Let me ' has arrived");
+        assertEquals("Let me ", JsonCodec.parse(chunks.next()).at("/choices/0/delta/content").asText());
+        assertFalse(chunks.hasBufferedChunk(), "only an event without a chunk has arrived: flush now");
+        publisher.subscriber.onError(ModelStreamErrorException.builder().message("model broke").build());
+        assertTrue(chunks.hasBufferedChunk(), "the failure has arrived: the next call will not wait");
+        assertThrows(IOException.class, chunks::next);
     }
 }

@@ -5,6 +5,7 @@ import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.Fixtures;
 import dev.tollgate.providers.Usage;
+import dev.tollgate.testing.BurstInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -135,5 +136,38 @@ class GeminiChunkStreamTest {
                 chunks.stream().map(c -> c.at("/choices/0/delta/content").isMissingNode() ? null
                         : c.at("/choices/0/delta/content").asText()).toList());
         assertEquals("content_filter", chunks.get(1).at("/choices/0/finish_reason").asText());
+    }
+
+    private static String content(byte[] chunk) throws IOException {
+        return JsonCodec.parse(chunk).at("/choices/0/delta/content").asText();
+    }
+
+    private static String frame(String text, String finishReason) {
+        return "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"" + text + "\"}],\"role\": \"model\"}"
+                + (finishReason == null ? "" : ",\"finishReason\": \"" + finishReason + "\"")
+                + ",\"index\": 0}],\"modelVersion\": \"gemini-2.5-flash\",\"responseId\": \"r1\"}\n\n";
+    }
+
+    @Test
+    void framesAlreadyReceivedAreReportedSoTheWriterFlushesOncePerBurst() throws IOException {
+        BurstInputStream body = new BurstInputStream(frame("The", null) + frame(" capital", null),
+                frame(" Paris.", "STOP"));
+        GeminiChunkStream stream = new GeminiChunkStream(body, "gemini-2.5-flash", 1_750_000_000L, false).prime();
+        assertEquals("The", content(stream.next()));
+        assertTrue(stream.hasBufferedChunk(), "' capital' arrived with the first frame");
+        assertEquals(" capital", content(stream.next()));
+        assertFalse(stream.hasBufferedChunk(), "the last frame has not arrived: flush now");
+        assertEquals(1, body.unread(), "looking ahead never waits for the upstream");
+        assertEquals(" Paris.", content(stream.next()));
+        assertTrue(stream.hasBufferedChunk(), "the finish chunk was made with the last frame");
+    }
+
+    @Test
+    void aBrokenFrameMetWhileLookingAheadIsThrownByTheNextCall() throws IOException {
+        BurstInputStream body = new BurstInputStream(frame("The", null) + "data: {not json\n\n");
+        GeminiChunkStream stream = new GeminiChunkStream(body, "gemini-2.5-flash", 1_750_000_000L, false).prime();
+        assertEquals("The", content(stream.next()));
+        assertTrue(stream.hasBufferedChunk(), "the broken frame has arrived: the next call will not wait");
+        assertThrows(IOException.class, stream::next);
     }
 }
