@@ -22,8 +22,6 @@ final class ResponseWriter {
     private final OutputStream socket;
     private byte[] buf = new byte[2048];
     private int count;
-    /** Whether any byte of the current answer has been written; after that an error can only close the connection. */
-    private boolean started;
 
     ResponseWriter(OutputStream socket) {
         this.socket = socket;
@@ -34,17 +32,12 @@ final class ResponseWriter {
         socket.flush();
     }
 
-    boolean started() {
-        return started;
-    }
-
     /**
      * Writes the whole answer to a request. {@code keepAlive} is whether the connection stays open after it; false
      * adds {@code Connection: close}. Returns whether it may really stay open (a raw stream to HTTP/1.0 ends with the
      * connection). The caller closes the connection when the write fails.
      */
     boolean write(GatewayResponse response, boolean headRequest, boolean http10, boolean keepAlive) throws IOException {
-        started = false;
         return switch (response) {
             case GatewayResponse.Buffered buffered -> {
                 writeBuffered(buffered, headRequest, http10, keepAlive);
@@ -63,7 +56,6 @@ final class ResponseWriter {
             header("Content-Length", Integer.toString(body.length));
         }
         end(http10, keepAlive);
-        started = true;
         if (bodyless || headRequest || body.length == 0) {
             socket.write(buf, 0, count);
         } else if (body.length <= COALESCE) {
@@ -87,7 +79,6 @@ final class ResponseWriter {
             header("Transfer-Encoding", "chunked");
         }
         end(http10, stays);
-        started = true;
         // Headers go out at once, as the stream's status and headers are final: the client learns the answer
         // started even if the first event takes a while.
         socket.write(buf, 0, count);
