@@ -2,7 +2,7 @@ package dev.tollgate.router.http;
 
 import dev.tollgate.errors.ClientError;
 
-/** The client sent something that is not a well-formed request: answered with {@link #error()}, then the connection closes. */
+/** Not a well-formed request: answered with {@link #error()}, then the connection closes. */
 final class BadRequest extends Exception {
 
     private final transient ClientError error;

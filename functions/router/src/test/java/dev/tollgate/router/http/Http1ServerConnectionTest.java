@@ -75,7 +75,8 @@ class Http1ServerConnectionTest {
     void connectionCloseFromTheClientIsHonouredAndEchoed() throws IOException {
         try (RawClient client = new RawClient(start(TestHandler.echo(), LIMITS))) {
             client.send("GET /x HTTP/1.1\r\nConnection: Close\r\n\r\n");
-            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n",
                     client.readResponse());
             assertTrue(client.closedByServer());
         }
@@ -98,7 +99,8 @@ class Http1ServerConnectionTest {
         int port = start(TestHandler.echo(), LIMITS);
         try (RawClient client = new RawClient(port)) {
             client.send("POST /x HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi");
-            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+                    + "Connection: close\r\n\r\nhi",
                     client.readResponse());
             assertTrue(client.closedByServer());
         }

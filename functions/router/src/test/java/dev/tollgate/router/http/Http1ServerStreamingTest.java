@@ -86,7 +86,8 @@ class Http1ServerStreamingTest {
             client.send("GET /big HTTP/1.1\r\nConnection: close\r\n\r\n");
             String all = client.readToEnd();
             String body = all.substring(all.indexOf("\r\n\r\n") + 4);
-            assertEquals("4000\r\n" + "z".repeat(16384) + "\r\n" + "e20\r\n" + "z".repeat(3616) + "\r\n0\r\n\r\n", body);
+            assertEquals("4000\r\n" + "z".repeat(16384) + "\r\n" + "e20\r\n" + "z".repeat(3616) + "\r\n"
+                    + "0\r\n\r\n", body, "16 KiB chunks, then the rest, then the end");
         }
     }
 
