@@ -22,7 +22,7 @@ import java.util.Map;
  * connection). Used by {@code ./tollgate local}, the end-to-end tests, the benchmarks, and in the cloud behind the
  * Lambda Web Adapter, streaming included.
  */
-public final class LocalServer implements AutoCloseable, HttpHandler {
+public final class LocalServer implements AutoCloseable {
 
     /** Larger bodies are refused; Lambda's own limit is 6 MB. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -37,7 +37,7 @@ public final class LocalServer implements AutoCloseable, HttpHandler {
 
     public LocalServer(Gateway gateway, String host, int port) throws IOException {
         this.gateway = gateway;
-        this.server = new Http1Server(new InetSocketAddress(host, port), this, Limits.defaults(MAX_BODY_BYTES));
+        this.server = new Http1Server(new InetSocketAddress(host, port), new Door(), Limits.defaults(MAX_BODY_BYTES));
     }
 
     /**
@@ -71,27 +71,30 @@ public final class LocalServer implements AutoCloseable, HttpHandler {
         server.close();
     }
 
-    /** Not for callers: the server's request handler. */
-    @Override
-    public GatewayResponse handle(HttpRequest request) {
-        if (!hooks.isEmpty()) {
-            GatewayResponse hooked = hooked(request);
-            if (hooked != null) {
-                return hooked;
-            }
-        }
-        return gateway.handle(new GatewayRequest(request.method(), request.rawPath(), request.headers(),
-                request.body()));
-    }
+    /** What the server asks of each request: the SnapStart hooks, else the gateway. */
+    private final class Door implements HttpHandler {
 
-    /** Not for callers: the answer to a body over {@link #MAX_BODY_BYTES}, in the gateway's error format. */
-    @Override
-    public GatewayResponse bodyTooLarge(String method, String rawPath, int limitBytes) {
-        return gateway.refuse(method, rawPath, ClientError.payloadTooLarge(limitBytes));
+        @Override
+        public GatewayResponse handle(HttpRequest request) {
+            if (!hooks.isEmpty()) {
+                GatewayResponse hooked = hooked(request);
+                if (hooked != null) {
+                    return hooked;
+                }
+            }
+            return gateway.handle(new GatewayRequest(request.method(), request.rawPath(), request.headers(),
+                    request.body()));
+        }
+
+        /** A body over {@link #MAX_BODY_BYTES}: answered and logged by the gateway, in its error format. */
+        @Override
+        public GatewayResponse bodyTooLarge(String method, String rawPath, int limitBytes) {
+            return gateway.refuse(method, rawPath, ClientError.payloadTooLarge(limitBytes));
+        }
     }
 
     private GatewayResponse hooked(HttpRequest request) {
-        // The longest hook path that prefixes the request's wins, as the JDK server's contexts did.
+        // The longest hook path that prefixes the request's wins, as with the JDK server's contexts before.
         String best = null;
         for (String path : hooks.keySet()) {
             if (request.rawPath().startsWith(path) && (best == null || path.length() > best.length())) {
