@@ -123,6 +123,17 @@ public final class ClientError extends GatewayException {
                 "The request body exceeds " + limit + " bytes.");
     }
 
+    /** The bytes on the wire are not a well-formed HTTP/1.1 request (request line, header, framing). */
+    public static ClientError malformedHttp(String message) {
+        return new ClientError(400, "invalid_request_error", "malformed_request", null, message);
+    }
+
+    /** The request line and headers are larger than the door accepts. */
+    public static ClientError headersTooLarge(int limitBytes, int limitCount) {
+        return new ClientError(431, "invalid_request_error", "request_header_fields_too_large", null,
+                "The request headers exceed " + limitBytes + " bytes or " + limitCount + " fields.");
+    }
+
     /** No target of the route can take this request: too large for every context window, or no branch matched. */
     public static ClientError noTargetFor(String route, String reason) {
         return new ClientError(400, "invalid_request_error", "no_target_available", null,

@@ -1,8 +1,5 @@
 package dev.tollgate.router;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tollgate.config.ConfigException;
 import dev.tollgate.core.Gateway;
 import dev.tollgate.core.GatewayFactory;
@@ -10,49 +7,43 @@ import dev.tollgate.core.GatewayRequest;
 import dev.tollgate.core.GatewayResponse;
 import dev.tollgate.errors.ClientError;
 import dev.tollgate.log.RequestLog;
+import dev.tollgate.router.http.Http1Server;
+import dev.tollgate.router.http.HttpHandler;
+import dev.tollgate.router.http.HttpRequest;
+import dev.tollgate.router.http.Limits;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * The local HTTP door to the core: the JDK's HTTP server on virtual threads. Used by {@code ./tollgate local},
- * the end-to-end tests, the benchmarks, and in the cloud behind the Lambda Web Adapter for streaming.
+ * The local HTTP door to the core: our own small HTTP/1.1 server ({@link Http1Server}, a platform thread per
+ * connection). Used by {@code ./tollgate local}, the end-to-end tests, the benchmarks, and in the cloud behind the
+ * Lambda Web Adapter, streaming included.
  */
 public final class LocalServer implements AutoCloseable {
 
     /** Larger bodies are refused; Lambda's own limit is 6 MB. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-    static {
-        // The JDK server leaves Nagle's algorithm on unless told otherwise: each SSE event after the first then waits
-        // for the client's delayed ACK (about 40 ms on Linux) before it leaves. Read once, when the first server of
-        // the process is created; an explicit -Dsun.net.httpserver.nodelay=false still wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private static final GatewayResponse NO_CONTENT = new GatewayResponse.Buffered(204, Map.of(), new byte[0]);
+    private static final GatewayResponse NOT_FOUND = new GatewayResponse.Buffered(404, Map.of(), new byte[0]);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Gateway gateway;
+    private final Http1Server server;
+    /** Hook path to its action; set before {@link #start()}. */
+    private final Map<String, Runnable> hooks = new LinkedHashMap<>();
 
     public LocalServer(Gateway gateway, String host, int port) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> serve(gateway, exchange));
+        this.gateway = gateway;
+        this.server = new Http1Server(new InetSocketAddress(host, port), new Door(), Limits.defaults(MAX_BODY_BYTES));
     }
 
     /**
      * Serves the SnapStart hooks the Lambda Web Adapter POSTs to (AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH and
      * AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH); the adapter refuses those paths to outside callers. A null path is
-     * not served.
+     * not served. Any path under a hook path is the hook's: 204 for a POST on the exact path, else 404.
      */
     public LocalServer snapStartHooks(Priming priming, String beforeCheckpointPath, String afterRestorePath) {
         hook(beforeCheckpointPath, priming::prime);
@@ -61,20 +52,9 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private void hook(String path, Runnable action) {
-        if (path == null || path.isBlank()) {
-            return;
+        if (path != null && !path.isBlank()) {
+            hooks.put(path, action);
         }
-        server.createContext(path, exchange -> {
-            try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                if (!"POST".equals(exchange.getRequestMethod()) || !path.equals(exchange.getRequestURI().getPath())) {
-                    exchange.sendResponseHeaders(404, -1);
-                    return;
-                }
-                action.run();
-                exchange.sendResponseHeaders(204, -1);
-            }
-        });
     }
 
     public LocalServer start() {
@@ -83,61 +63,52 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        server.close();
     }
 
-    private static void serve(Gateway gateway, HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
+    /** What the server asks of each request: the SnapStart hooks, else the gateway. */
+    private final class Door implements HttpHandler {
+
+        @Override
+        public GatewayResponse handle(HttpRequest request) {
+            if (!hooks.isEmpty()) {
+                GatewayResponse hooked = hooked(request);
+                if (hooked != null) {
+                    return hooked;
+                }
             }
-            GatewayResponse response;
-            if (body.length > MAX_BODY_BYTES) {
-                response = gateway.refuse(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                        ClientError.payloadTooLarge(MAX_BODY_BYTES));
-            } else {
-                response = gateway.handle(new GatewayRequest(exchange.getRequestMethod(),
-                        exchange.getRequestURI().getRawPath(), headers(exchange.getRequestHeaders()), body));
-            }
-            write(exchange, response);
+            return gateway.handle(new GatewayRequest(request.method(), request.rawPath(), request.headers(),
+                    request.body()));
+        }
+
+        /** A body over {@link #MAX_BODY_BYTES}: answered and logged by the gateway, in its error format. */
+        @Override
+        public GatewayResponse bodyTooLarge(String method, String rawPath, int limitBytes) {
+            return gateway.refuse(method, rawPath, ClientError.payloadTooLarge(limitBytes));
         }
     }
 
-    private static Map<String, String> headers(Headers headers) {
-        Map<String, String> flat = new HashMap<>();
-        headers.forEach((name, values) -> {
-            List<String> list = values;
-            if (!list.isEmpty()) {
-                flat.put(name, list.getFirst());
-            }
-        });
-        return flat;
-    }
-
-    private static void write(HttpExchange exchange, GatewayResponse response) throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        response.headers().forEach(headers::set);
-        switch (response) {
-            case GatewayResponse.Buffered buffered -> {
-                exchange.sendResponseHeaders(buffered.status(), buffered.body().length == 0 ? -1 : buffered.body().length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(buffered.body());
-                }
-            }
-            case GatewayResponse.Streamed streamed -> {
-                exchange.sendResponseHeaders(streamed.status(), 0);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    streamed.body().writeTo(out);
-                }
+    private GatewayResponse hooked(HttpRequest request) {
+        // The longest hook path that prefixes the request's wins, as with the JDK server's contexts before.
+        String best = null;
+        for (String path : hooks.keySet()) {
+            if (request.rawPath().startsWith(path) && (best == null || path.length() > best.length())) {
+                best = path;
             }
         }
+        if (best == null) {
+            return null;
+        }
+        if (!"POST".equals(request.method()) || !best.equals(request.rawPath())) {
+            return NOT_FOUND;
+        }
+        hooks.get(best).run();
+        return NO_CONTENT;
     }
 
     public static void main(String[] args) throws IOException {

@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
 public final class Passthrough {
 
     public static void main(String[] args) throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true"); // as LocalServer: no Nagle delay between SSE events
+        // No Nagle delay between SSE events (LocalServer, on its own server now, sets TCP_NODELAY itself).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         String upstream = System.getenv("UPSTREAM");
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
