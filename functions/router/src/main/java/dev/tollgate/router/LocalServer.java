@@ -14,6 +14,7 @@ import dev.tollgate.router.http.Limits;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,8 +37,23 @@ public final class LocalServer implements AutoCloseable {
     private final Map<String, Runnable> hooks = new LinkedHashMap<>();
 
     public LocalServer(Gateway gateway, String host, int port) throws IOException {
+        this(gateway, host, port, Limits.defaults(MAX_BODY_BYTES));
+    }
+
+    public LocalServer(Gateway gateway, String host, int port, Limits limits) throws IOException {
         this.gateway = gateway;
-        this.server = new Http1Server(new InetSocketAddress(host, port), new Door(), Limits.defaults(MAX_BODY_BYTES));
+        this.server = new Http1Server(new InetSocketAddress(host, port), new Door(), limits);
+    }
+
+    /**
+     * Inside Lambda (behind the Web Adapter) kept-alive connections never time out: the only client is the adapter on
+     * loopback, and an environment frozen between invocations jumps its clock on thaw, so an idle timer would fire
+     * just as the adapter reuses the connection for the next invocation, failing it.
+     */
+    static Limits limitsFor(Map<String, String> env) {
+        Limits defaults = Limits.defaults(MAX_BODY_BYTES);
+        String function = env.get("AWS_LAMBDA_FUNCTION_NAME");
+        return function == null || function.isBlank() ? defaults : defaults.withIdleTimeout(Duration.ZERO);
     }
 
     /**
@@ -126,7 +142,7 @@ public final class LocalServer implements AutoCloseable {
         Map<String, String> env = System.getenv();
         Priming priming = new Priming(Priming.coreDoor(), setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
                 setup.tableProbe(), RequestLog.stdout());
-        LocalServer server = new LocalServer(setup.gateway(), host, port)
+        LocalServer server = new LocalServer(setup.gateway(), host, port, limitsFor(env))
                 .snapStartHooks(priming, env.get("AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH"),
                         env.get("AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH"))
                 .start();

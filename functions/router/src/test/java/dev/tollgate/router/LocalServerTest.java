@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** LocalServer over its own HTTP server: the gateway's answers, and its refusal of an oversize body. */
@@ -47,5 +50,14 @@ class LocalServerTest {
             assertTrue(response.contains("Unknown request URL: GET /nope."), "the query is not part of the path: "
                     + response);
         }
+    }
+
+    @Test
+    void insideLambdaKeptAliveConnectionsNeverTimeOutElsewhereTheyDo() {
+        // Behind the Web Adapter a thawed environment's clock jump would fire the idle timer as the adapter reuses
+        // the connection; anywhere else idle connections are closed.
+        assertEquals(Duration.ZERO, LocalServer.limitsFor(Map.of("AWS_LAMBDA_FUNCTION_NAME", "tollgate-router"))
+                .idleTimeout());
+        assertEquals(Duration.ofSeconds(60), LocalServer.limitsFor(Map.of()).idleTimeout());
     }
 }
