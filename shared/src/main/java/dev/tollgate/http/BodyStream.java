@@ -3,6 +3,7 @@ package dev.tollgate.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A response body as framed on the wire: a Content-Length, chunks, or everything until the server closes. A body
@@ -28,6 +29,10 @@ final class BodyStream extends InputStream {
     private long remaining;
     private boolean ended;
     private volatile boolean closed;
+    /** Held by a read; a close that finds it free may finish the body from what is already buffered. */
+    private final ReentrantLock reading = new ReentrantLock();
+    /** How much unread body a close finishes from the buffer to keep the connection, at most. */
+    private static final int MAX_DRAIN = 64 * 1024;
 
     BodyStream(Connection connection, Framing framing, long length, boolean keepAlive, Release release) {
         this.connection = connection;
@@ -59,19 +64,26 @@ final class BodyStream extends InputStream {
         if (length == 0) {
             return 0;
         }
+        reading.lock();
         try {
-            return switch (framing) {
-                case LENGTH -> readFixed(target, offset, length);
-                case CHUNKED -> readChunked(target, offset, length);
-                case UNTIL_CLOSE -> readUntilClose(target, offset, length);
-            };
+            return readFramed(target, offset, length);
         } catch (IOException | RuntimeException e) {
             abandon();
             if (closed && !(e instanceof java.net.http.HttpTimeoutException)) {
                 throw new IOException("stream closed", e);
             }
             throw e;
+        } finally {
+            reading.unlock();
         }
+    }
+
+    private int readFramed(byte[] target, int offset, int length) throws IOException {
+        return switch (framing) {
+            case LENGTH -> readFixed(target, offset, length);
+            case CHUNKED -> readChunked(target, offset, length);
+            case UNTIL_CLOSE -> readUntilClose(target, offset, length);
+        };
     }
 
     private int readFixed(byte[] target, int offset, int length) throws IOException {
@@ -159,6 +171,7 @@ final class BodyStream extends InputStream {
     /** The body ended cleanly: the connection goes back to the pool, or is closed. */
     private void end() {
         ended = true;
+        connection.nonBlocking(false);
         if (finished.compareAndSet(false, true)) {
             if (keepAlive) {
                 release.release(connection);
@@ -183,10 +196,41 @@ final class BodyStream extends InputStream {
         return framing == Framing.LENGTH ? (int) Math.min(buffered, remaining) : 0;
     }
 
-    /** Closes the connection unless the body was read to its end (then it is already pooled or closed). */
+    /**
+     * Closes the connection unless the body was read to its end (then it is already pooled or closed). A stream
+     * reader stops at its format's last event ({@code [DONE]}, {@code message_stop}), usually with the body's end
+     * (the last chunk) already received: the body is finished from the buffer, without blocking, so the
+     * connection is kept. From another thread, while a read is blocked, the close just closes the socket.
+     */
     @Override
     public void close() {
         closed = true;
+        if (keepAlive && !finished.get() && reading.tryLock()) {
+            try {
+                drainBuffered();
+            } finally {
+                reading.unlock();
+            }
+        }
         abandon();
+    }
+
+    private void drainBuffered() {
+        connection.nonBlocking(true);
+        try {
+            byte[] scratch = new byte[4096];
+            int drained = 0;
+            while (!ended && drained < MAX_DRAIN) {
+                int n = readFramed(scratch, 0, scratch.length);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not all there yet (or broken): the connection is closed.
+        } finally {
+            connection.nonBlocking(false);
+        }
     }
 }

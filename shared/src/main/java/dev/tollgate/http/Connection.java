@@ -32,6 +32,21 @@ final class Connection {
     private long deadline = NO_DEADLINE;
     static final long NO_DEADLINE = Long.MAX_VALUE;
     private long idleSince;
+    /** While set, a read that would block fails with {@link #WOULD_BLOCK} instead (draining a closed body). */
+    private boolean nonBlocking;
+    static final IOException WOULD_BLOCK = new WouldBlock();
+
+    /** Thrown often and caught at once: no stack trace. */
+    private static final class WouldBlock extends IOException {
+        WouldBlock() {
+            super("no more data buffered");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
 
     Connection(String origin, SocketChannel channel, Socket io) throws IOException {
         this.origin = origin;
@@ -39,6 +54,10 @@ final class Connection {
         this.raw = channel.socket();
         this.in = io.getInputStream();
         this.out = io.getOutputStream();
+    }
+
+    void nonBlocking(boolean on) {
+        nonBlocking = on;
     }
 
     void deadline(long nanos) {
@@ -133,6 +152,9 @@ final class Connection {
     }
 
     private void setTimeout() throws IOException {
+        if (nonBlocking) {
+            throw WOULD_BLOCK;
+        }
         if (deadline == NO_DEADLINE) {
             raw.setSoTimeout(0);
         } else {

@@ -354,8 +354,10 @@ public final class Http1Client implements UpstreamClient {
             List<String> encodings = fields.get("Transfer-Encoding");
             if (encodings != null) {
                 String last = lastToken(encodings);
+                // With a Content-Length as well, the message was framed ambiguously: not reused (RFC 9112 6.3).
                 return "chunked".equalsIgnoreCase(last)
-                        ? new Head(status, headers, BodyStream.Framing.CHUNKED, -1, keepAlive)
+                        ? new Head(status, headers, BodyStream.Framing.CHUNKED, -1,
+                                keepAlive && fields.get("Content-Length") == null)
                         : new Head(status, headers, BodyStream.Framing.UNTIL_CLOSE, -1, false);
             }
             List<String> lengths = fields.get("Content-Length");

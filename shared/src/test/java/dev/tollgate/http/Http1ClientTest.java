@@ -142,12 +142,36 @@ class Http1ClientTest {
 
     @Test
     void aStreamClosedBeforeItsEndDoesNotReturnItsConnection() throws Exception {
-        RawServer server = server(answering("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
-        try (InputStream body = client.stream(post(server, "{}")).body()) {
+        CountDownLatch closed = new CountDownLatch(1);
+        RawServer server = server((request, out, socket) -> {
+            if (request.body().length == 1) {
+                RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+                await(closed);
+                RawServer.write(out, "56789");
+            } else {
+                RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+            return true;
+        });
+        try (InputStream body = client.stream(post(server, "1")).body()) {
             assertEquals('0', body.read());
         }
-        assertEquals("0123456789", text(client.send(post(server, "{}")).body()));
+        closed.countDown();
+        assertEquals("ok", text(client.send(post(server, "{}")).body()));
         assertEquals(2, server.accepts.get());
+    }
+
+    @Test
+    void aStreamClosedAfterItsLastEventKeepsItsConnectionWhenTheEndIsAlreadyBuffered() throws Exception {
+        RawServer server = server(answering("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\ne\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"));
+        for (int i = 0; i < 3; i++) {
+            InputStream body = client.stream(post(server, "{}")).body();
+            Thread.sleep(50); // the whole answer has arrived
+            assertEquals("data: [DONE]\n\n", text(body.readNBytes(14)));
+            body.close(); // as a stream reader does at [DONE], before the last chunk
+        }
+        assertEquals(1, server.accepts.get());
     }
 
     @Test

@@ -105,6 +105,31 @@ class Http1ClientTlsTest {
     }
 
     @Test
+    void closingATlsStreamFromAnotherThreadEndsABlockedRead() throws Exception {
+        Http1Client client = new Http1Client(() -> clientContext);
+        try (RawServer hanging = tlsServer((request, out, socket) -> {
+            RawServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+            Http1ClientTest.sleep(5000);
+            return false;
+        })) {
+            InputStream body = client.stream(request("localhost", hanging)).body();
+            assertEquals("abc", new String(body.readNBytes(3), StandardCharsets.UTF_8));
+            Thread closer = Thread.ofPlatform().start(() -> {
+                Http1ClientTest.sleep(200);
+                try {
+                    body.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long start = System.nanoTime();
+            assertThrows(IOException.class, body::read);
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 2000, "the read ended on close");
+            closer.join();
+        }
+    }
+
+    @Test
     void refusesACertificateForAnotherName() {
         Http1Client client = new Http1Client(() -> clientContext);
         // The certificate names "localhost" only, not the address 127.0.0.1.
