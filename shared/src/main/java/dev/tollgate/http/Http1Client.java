@@ -199,7 +199,9 @@ public final class Http1Client implements UpstreamClient {
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         if (!isIpLiteral(host)) {
-            parameters.setServerNames(List.of(new SNIHostName(address)));
+            // SNI names carry no trailing dot (RFC 6066 3).
+            parameters.setServerNames(List.of(new SNIHostName(address.endsWith(".")
+                    ? address.substring(0, address.length() - 1) : address)));
         }
         parameters.setApplicationProtocols(ALPN);
         tls.setSSLParameters(parameters);
