@@ -181,7 +181,7 @@ class Http1ClientTest {
             return false; // closes after the answer, without saying so
         });
         assertEquals("ok", text(client.send(post(server, "{}")).body()));
-        Thread.sleep(100); // the FIN arrives
+        server.awaitClosed(1);
         assertEquals("ok", text(client.send(post(server, "{}")).body()), "no error for the next request");
         assertEquals(2, server.accepts.get());
         assertEquals(2, server.requests.size(), "each request sent once");
@@ -277,14 +277,22 @@ class Http1ClientTest {
     }
 
     @Test
-    void servesSixteenThreadsAtOnce() throws Exception {
+    void servesSixteenPlatformThreadsAtOnce() throws Exception {
+        sixteenThreadsAtOnce(Executors.newFixedThreadPool(16));
+    }
+
+    @Test
+    void servesSixteenVirtualThreadsAtOnce() throws Exception {
+        sixteenThreadsAtOnce(Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    private void sixteenThreadsAtOnce(ExecutorService threads) throws Exception {
         RawServer server = server((request, out, socket) -> {
             byte[] body = request.body();
             RawServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + Integer.toHexString(body.length) + "\r\n" + text(body) + "\r\n0\r\n\r\n");
             return true;
         });
-        ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> results = new ArrayList<>();
             for (int t = 0; t < 16; t++) {

@@ -150,7 +150,7 @@ class Http1ClientTlsTest {
         for (int i = 0; i < 3; i++) {
             assertEquals("bye!", new String(client.send(request("localhost", closing)).body(),
                     StandardCharsets.UTF_8));
-            Thread.sleep(100);
+            closing.awaitClosed(before + i + 1);
         }
         assertEquals(before + 3, closing.accepts.get());
     }

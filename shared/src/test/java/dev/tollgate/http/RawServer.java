@@ -33,6 +33,8 @@ final class RawServer implements AutoCloseable {
     private final ServerSocket server;
     private final Handler handler;
     final AtomicInteger accepts = new AtomicInteger();
+    /** Connections the server has closed. */
+    final AtomicInteger closed = new AtomicInteger();
     final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -84,7 +86,18 @@ final class RawServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // The client went away.
+        } finally {
+            closed.incrementAndGet();
         }
+    }
+
+    /** Waits until the server has closed {@code count} connections (and a moment for the FIN to arrive). */
+    void awaitClosed(int count) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (closed.get() < count && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(20);
     }
 
     private static Request read(InputStream in) throws IOException {
