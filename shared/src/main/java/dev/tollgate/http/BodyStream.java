@@ -2,6 +2,8 @@ package dev.tollgate.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpTimeoutException;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -54,7 +56,7 @@ final class BodyStream extends InputStream {
 
     @Override
     public int read(byte[] target, int offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, target.length);
+        Objects.checkFromIndexSize(offset, length, target.length);
         if (ended) {
             return -1;
         }
@@ -69,7 +71,7 @@ final class BodyStream extends InputStream {
             return readFramed(target, offset, length);
         } catch (IOException | RuntimeException e) {
             abandon();
-            if (closed && !(e instanceof java.net.http.HttpTimeoutException)) {
+            if (closed && !(e instanceof HttpTimeoutException)) {
                 throw new IOException("stream closed", e);
             }
             throw e;

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One keep-alive connection: a blocking {@link SocketChannel} (so an idle connection can be checked without
@@ -201,7 +202,7 @@ final class Connection {
                 if (end > start && buffer[end - 1] == '\r') {
                     end--;
                 }
-                return new String(buffer, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+                return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
             }
             if (line == null) {
                 line = new StringBuilder(Math.max(16, end - start) + 16);

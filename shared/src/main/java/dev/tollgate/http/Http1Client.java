@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
@@ -24,6 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +47,8 @@ public final class Http1Client implements UpstreamClient {
     private static final int MAX_HEADERS = 256;
     private static final int MAX_INTERIM = 16;
     private static final String[] ALPN = {"http/1.1"};
+    /** Requests up to this size are written at once without a write timer: socket buffers take them whole. */
+    private static final int SMALL_REQUEST = 64 * 1024;
 
     private final Supplier<SSLContext> tls;
     private volatile SSLSocketFactory sslFactory;
@@ -123,18 +130,7 @@ public final class Http1Client implements UpstreamClient {
                 connection = connect(origin, host, port, https, deadline);
             }
             connection.deadline(deadline);
-            byte[] body = request.body();
-            if (body.length > 0 && body.length <= 64 * 1024) {
-                byte[] all = new byte[head.length + body.length];
-                System.arraycopy(head, 0, all, 0, head.length);
-                System.arraycopy(body, 0, all, head.length, body.length);
-                connection.write(all, all.length);
-            } else {
-                connection.write(head, head.length);
-                if (body.length > 0) {
-                    connection.write(body, body.length);
-                }
-            }
+            write(connection, head, request.body(), deadline);
             Head answer = readHead(connection, request.method());
             InputStream stream = new BodyStream(connection, answer.framing, answer.length, answer.keepAlive,
                     pool::put);
@@ -145,6 +141,58 @@ public final class Http1Client implements UpstreamClient {
         } catch (IOException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    /**
+     * Writes head and body, in one write when small. A blocking write has no timeout of its own: a large body (more
+     * than socket buffers take) to a server that stops reading would block past the deadline, so for those a timer
+     * closes the connection at the deadline. Small requests, the usual case, take no timer.
+     */
+    private static void write(Connection connection, byte[] head, byte[] body, long deadline) throws IOException {
+        if (head.length + body.length <= SMALL_REQUEST) {
+            byte[] all = body.length == 0 ? head : new byte[head.length + body.length];
+            if (body.length > 0) {
+                System.arraycopy(head, 0, all, 0, head.length);
+                System.arraycopy(body, 0, all, head.length, body.length);
+            }
+            connection.write(all, all.length);
+            return;
+        }
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> timer = deadline == Connection.NO_DEADLINE ? null
+                : WriteTimer.INSTANCE.schedule(() -> {
+                    expired.set(true);
+                    connection.close();
+                }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            connection.write(head, head.length);
+            connection.write(body, body.length);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new HttpTimeoutException("request timed out while sending");
+            }
+            throw e;
+        } finally {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /** One daemon thread for the rare large request's write deadline. */
+    private static final class WriteTimer {
+        static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor executor =
+                    new ScheduledThreadPoolExecutor(1, r -> {
+                        Thread thread = new Thread(r, "tollgate-upstream-write-deadline");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
         }
     }
 
@@ -169,7 +217,7 @@ public final class Http1Client implements UpstreamClient {
         String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         InetSocketAddress target = new InetSocketAddress(address, port);
         if (target.isUnresolved()) {
-            throw new java.net.UnknownHostException("upstream host not found");
+            throw new UnknownHostException("upstream host not found");
         }
         SSLSocketFactory factory = https ? sslFactory() : null;
         SocketChannel channel = SocketChannel.open();

@@ -2,6 +2,7 @@ package dev.tollgate.http;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -35,7 +36,7 @@ final class RequestWriter {
         for (UpstreamRequest.Header header : request.headers()) {
             String name = header.name();
             token(name, "header name");
-            if (RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("restricted header: " + name);
             }
             userAgent |= name.equalsIgnoreCase("User-Agent");

@@ -239,6 +239,27 @@ class Http1ClientTest {
     }
 
     @Test
+    void theDeadlineCoversWritingALargeBodyToAServerThatDoesNotRead() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        servers.add(stalled);
+        Thread.ofPlatform().daemon().start(() -> {
+            try (var socket = stalled.accept()) {
+                await(done); // accepts, never reads
+            } catch (IOException e) {
+                // closed by the test
+            }
+        });
+        UpstreamRequest request = UpstreamRequest.post(URI.create("http://127.0.0.1:" + stalled.getLocalPort() + "/"),
+                new byte[32 * 1024 * 1024]).timeout(Duration.ofMillis(500)).build();
+        long start = System.nanoTime();
+        assertThrows(HttpTimeoutException.class, () -> client.send(request));
+        done.countDown();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 3000, "timed out after " + ms + " ms");
+    }
+
+    @Test
     void aStreamBodyHasNoReadTimeoutOfItsOwn() throws Exception {
         RawServer slowBody = server((request, out, socket) -> {
             RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab");
