@@ -232,7 +232,9 @@ final class BodyStream extends InputStream {
         } catch (IOException | RuntimeException e) {
             // Not all there yet (or broken): the connection is closed.
         } finally {
-            connection.nonBlocking(false);
+            if (!ended) { // once ended, the connection may already serve another request: end() reset it
+                connection.nonBlocking(false);
+            }
         }
     }
 }

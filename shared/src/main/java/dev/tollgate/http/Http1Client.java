@@ -79,7 +79,7 @@ public final class Http1Client implements UpstreamClient {
     @Override
     public UpstreamResponse<byte[]> send(UpstreamRequest request) throws IOException, InterruptedException {
         long deadline = deadline(request.timeout());
-        Exchange exchange = exchange(request, deadline);
+        Exchange exchange = exchange(request, deadline, false);
         if (exchange.head.length > MAX_BODY) {
             exchange.body.close();
             throw new IOException("response body larger than " + MAX_BODY + " bytes");
@@ -94,8 +94,7 @@ public final class Http1Client implements UpstreamClient {
 
     @Override
     public UpstreamResponse<InputStream> stream(UpstreamRequest request) throws IOException, InterruptedException {
-        Exchange exchange = exchange(request, deadline(request.timeout()));
-        exchange.connection.deadline(Connection.NO_DEADLINE);
+        Exchange exchange = exchange(request, deadline(request.timeout()), true);
         return new UpstreamResponse<>(exchange.head.status, exchange.head.headers, exchange.body);
     }
 
@@ -104,7 +103,7 @@ public final class Http1Client implements UpstreamClient {
         pool.clear();
     }
 
-    private record Exchange(Connection connection, Head head, InputStream body) {
+    private record Exchange(Head head, InputStream body) {
     }
 
     private static long deadline(Duration timeout) {
@@ -117,7 +116,8 @@ public final class Http1Client implements UpstreamClient {
     }
 
     /** Sends the request and reads the answer's head; the body stream owns the connection from then on. */
-    private Exchange exchange(UpstreamRequest request, long deadline) throws IOException, InterruptedException {
+    private Exchange exchange(UpstreamRequest request, long deadline, boolean streaming)
+            throws IOException, InterruptedException {
         URI uri = request.uri();
         boolean https = isHttps(uri);
         String host = host(uri);
@@ -132,9 +132,13 @@ public final class Http1Client implements UpstreamClient {
             connection.deadline(deadline);
             write(connection, head, request.body(), deadline);
             Head answer = readHead(connection, request.method());
+            if (streaming) {
+                // Set before the body exists: an empty body hands the connection back to the pool at once.
+                connection.deadline(Connection.NO_DEADLINE);
+            }
             InputStream stream = new BodyStream(connection, answer.framing, answer.length, answer.keepAlive,
                     pool::put);
-            return new Exchange(connection, answer, stream);
+            return new Exchange(answer, stream);
         } catch (ClosedByInterruptException e) {
             closeQuietly(connection);
             throw interrupted();
