@@ -13,6 +13,9 @@ import dev.tollgate.config.ConfigException;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.DemoConfig;
 import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.http.Http1Client;
+import dev.tollgate.http.JdkUpstreamClient;
+import dev.tollgate.http.UpstreamClient;
 import dev.tollgate.log.RequestLog;
 import dev.tollgate.metrics.EmfMetrics;
 import dev.tollgate.metrics.Metrics;
@@ -46,7 +49,6 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,6 +67,8 @@ import java.util.random.RandomGenerator;
  *   <li>{@code TOLLGATE_STATE_TABLE}: DynamoDB table for shared cooldowns; without it, in memory.</li>
  *   <li>{@code TOLLGATE_METRICS}: {@code emf} or {@code off}; default {@code emf} inside AWS Lambda (CloudWatch
  *   Embedded Metric Format lines on stdout), off elsewhere.</li>
+ *   <li>{@code TOLLGATE_UPSTREAM_HTTP}: {@code jdk} sends provider requests through the JDK's HttpClient instead of
+ *   the gateway's own HTTP/1.1 client (the default, {@code own}): an escape hatch, not a tuning knob.</li>
  *   <li>{@code AWS_ENDPOINT_URL}: the AWS endpoint override (an emulator, LocalStack), as the AWS SDKs define it.</li>
  * </ul>
  */
@@ -102,7 +106,7 @@ public final class GatewayFactory {
         // One client for every table, so that priming warms the very client the request path uses.
         Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> dynamoDb(env));
         Budgets budgets = budgets(env, dynamo, clock, log);
-        ChatRouter router = router(config, providers(clock), credentials, cooldowns(env, dynamo, clock), budgets,
+        ChatRouter router = router(config, providers(clock, upstreamClient(env)), credentials, cooldowns(env, dynamo, clock), budgets,
                 clock, new SplittableRandom(), Sleeper.REAL, log);
         return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, dynamo, clock), clock), router, log),
                 config, demoKey, secrets, tableProbe(env, dynamo));
@@ -231,19 +235,29 @@ public final class GatewayFactory {
         return builder.build();
     }
 
+    /** The provider adapters over the gateway's own HTTP client. */
     public static ProviderRegistry providers(Clock clock) {
-        // Built on first use: the TLS setup is the costliest part of starting up (DeferredHttpClient).
-        // The direct executor: the client's selector thread completes each response itself instead of handing it to
-        // a pool thread that then wakes the caller (one thread switch less per response, and per SSE event). Safe
-        // because the adapters only use send() with the JDK's own body handlers, which never block in a callback.
-        HttpClient http = new DeferredHttpClient(() -> HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(Runnable::run)
-                .build());
+        return providers(clock, new Http1Client());
+    }
+
+    public static ProviderRegistry providers(Clock clock, UpstreamClient http) {
         return new ProviderRegistry(List.of(new OpenAiAdapter(http, clock), new AnthropicAdapter(http, clock),
                 new BedrockAdapter(clock), new MockAdapter(clock), new GeminiAdapter(http, clock),
                 new AzureOpenAiAdapter(http, clock)));
+    }
+
+    /**
+     * The providers' HTTP client: the own blocking HTTP/1.1 client, or with {@code TOLLGATE_UPSTREAM_HTTP=jdk} the
+     * JDK's. Either builds its TLS context on the first https request only (the costliest part of starting up).
+     */
+    public static UpstreamClient upstreamClient(Map<String, String> env) {
+        String mode = env.getOrDefault("TOLLGATE_UPSTREAM_HTTP", "own").trim();
+        return switch (mode) {
+            case "own", "" -> new Http1Client();
+            case "jdk" -> new JdkUpstreamClient();
+            default -> throw new ConfigException("environment", List.of("TOLLGATE_UPSTREAM_HTTP: expected 'own' or "
+                    + "'jdk', got '" + mode + "'"));
+        };
     }
 
     /** The Secrets Manager client: default credential and region chains, the one lightweight HTTP client. */

@@ -3,10 +3,10 @@ package dev.tollgate.providers;
 import dev.tollgate.errors.ProviderError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
+import dev.tollgate.http.UpstreamResponse;
 
 /** The HTTP exchange every JSON-over-HTTP adapter shares: transport failures become the gateway's error classes. */
 public final class UpstreamHttp {
@@ -17,11 +17,27 @@ public final class UpstreamHttp {
     private UpstreamHttp() {
     }
 
-    /** Sends; a timeout (or an interrupted wait) is a timeout, any other I/O failure a connection failure. */
-    public static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler,
-                                           String provider) {
+    /** Sends and reads the whole answer; failures mapped as {@link #stream}'s. */
+    public static UpstreamResponse<byte[]> send(UpstreamClient http, UpstreamRequest request, String provider) {
+        return exchange(() -> http.send(request), provider);
+    }
+
+    /**
+     * Sends and returns at the answer's headers; a timeout (or an interrupted wait) is a timeout, any other I/O
+     * failure a connection failure.
+     */
+    public static UpstreamResponse<InputStream> stream(UpstreamClient http, UpstreamRequest request,
+                                                       String provider) {
+        return exchange(() -> http.stream(request), provider);
+    }
+
+    private interface Call<T> {
+        UpstreamResponse<T> run() throws IOException, InterruptedException;
+    }
+
+    private static <T> UpstreamResponse<T> exchange(Call<T> call, String provider) {
         try {
-            return http.send(request, handler);
+            return call.run();
         } catch (HttpTimeoutException e) {
             throw ProviderError.timeout(provider, e);
         } catch (IOException e) {

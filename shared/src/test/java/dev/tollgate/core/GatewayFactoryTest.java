@@ -24,6 +24,14 @@ class GatewayFactoryTest {
     private final RequestLog log = new RequestLog(lines::add);
 
     @Test
+    void theUpstreamClientIsTheOwnByDefaultAndTheJdksOnRequest() {
+        assertTrue(GatewayFactory.upstreamClient(Map.of()) instanceof dev.tollgate.http.Http1Client);
+        assertTrue(GatewayFactory.upstreamClient(Map.of("TOLLGATE_UPSTREAM_HTTP", "jdk"))
+                instanceof dev.tollgate.http.JdkUpstreamClient);
+        assertThrows(ConfigException.class, () -> GatewayFactory.upstreamClient(Map.of("TOLLGATE_UPSTREAM_HTTP", "x")));
+    }
+
+    @Test
     void insideLambdaWithoutAConfigTheFactoryRefusesToStartAndSaysWhy() {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayFactory.fromEnvironment(
                 Map.of("AWS_LAMBDA_FUNCTION_NAME", "tollgate-router"), log));

@@ -7,9 +7,9 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tollgate.http.Http1Client;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -35,22 +35,20 @@ class UpstreamHttpTest {
 
     @Test
     void aRefusedConnectionIsAConnectionFailureAndASilentServerATimeout() throws IOException {
-        HttpClient http = HttpClient.newHttpClient();
+        UpstreamClient http = new Http1Client();
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
         ProviderError refused = assertThrows(ProviderError.class, () -> UpstreamHttp.send(http,
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closedPort + "/")).build(),
-                HttpResponse.BodyHandlers.discarding(), "openai"));
+                UpstreamRequest.get(URI.create("http://127.0.0.1:" + closedPort + "/")).build(), "openai"));
         assertEquals("upstream_connection_failed", refused.code());
 
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.1", 0));
-            ProviderError timedOut = assertThrows(ProviderError.class, () -> UpstreamHttp.send(http,
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"))
-                            .timeout(Duration.ofMillis(200)).build(),
-                    HttpResponse.BodyHandlers.discarding(), "openai"));
+            ProviderError timedOut = assertThrows(ProviderError.class, () -> UpstreamHttp.stream(http,
+                    UpstreamRequest.get(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"))
+                            .timeout(Duration.ofMillis(200)).build(), "openai"));
             assertEquals("upstream_timeout", timedOut.code());
         }
     }

@@ -28,8 +28,8 @@ import java.util.function.BiFunction;
 /**
  * SnapStart priming. Before the snapshot it sends harmless requests through the same door and core that serve
  * traffic (health, a chat completion whole and streamed on the built-in mock provider, a chat completion to the
- * OpenAI adapter aimed at a closed loopback port, so the JDK HTTP client and the error path load too) on a private
- * gateway whose log and metrics go nowhere; builds the Secrets Manager client with one GetSecretValue call; and, when
+ * OpenAI adapter aimed at a closed loopback https port, so the HTTP client, its TLS context and the error path load
+ * too) on a private gateway whose log and metrics go nowhere; builds the Secrets Manager client with one GetSecretValue call; and, when
  * tables are configured, sends the request path's own DynamoDB client one GetItem of an item that cannot exist
  * ({@link TableProbe}). After a restore it empties the secrets cache, so no provider key is carried in the snapshot
  * into every restored environment and keys are fetched afresh.
@@ -54,7 +54,7 @@ public final class Priming implements Resource {
                 targets:
                   - provider: openai
                     model: prime
-                    base_url: http://127.0.0.1:9/v1
+                    base_url: https://127.0.0.1:9/v1
                     credential: none
                     timeout_ms: 2000
             keys:
@@ -178,7 +178,8 @@ public final class Priming implements Resource {
 
     private static Gateway primingGateway() {
         GatewayConfig config = ConfigLoader.validate(ConfigLoader.readRaw(CONFIG, "priming"), "priming");
-        return new Gateway(config, GatewayFactory.providers(Clock.systemUTC()),
+        return new Gateway(config, GatewayFactory.providers(Clock.systemUTC(),
+                GatewayFactory.upstreamClient(System.getenv())),
                 new CredentialResolver(Map.of(), null, null), new RequestLog(line -> { }));
     }
 

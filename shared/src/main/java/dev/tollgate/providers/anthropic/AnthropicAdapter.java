@@ -14,9 +14,9 @@ import dev.tollgate.providers.UpstreamHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
+import dev.tollgate.http.UpstreamResponse;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,13 +28,13 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     /** Error bodies are short; a larger one is cut rather than buffered whole. */
 
-    private final HttpClient http;
+    private final UpstreamClient http;
     private final Clock clock;
     private final AnthropicErrorClassifier errors;
     /** Endpoint per base URL, parsed once (as in the OpenAI adapter): not on every attempt. */
     private final ConcurrentHashMap<URI, URI> endpoints = new ConcurrentHashMap<>();
 
-    public AnthropicAdapter(HttpClient http, Clock clock) {
+    public AnthropicAdapter(UpstreamClient http, Clock clock) {
         this.http = http;
         this.clock = clock;
         this.errors = new AnthropicErrorClassifier(clock);
@@ -49,7 +49,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     public ChatResult complete(ChatCall call) {
         AnthropicOptions options = AnthropicOptions.of(call.target().options());
         ObjectNode body = AnthropicRequestMapper.toAnthropic(call.request(), call.target(), options, false);
-        HttpResponse<byte[]> response = send(call, options, body, HttpResponse.BodyHandlers.ofByteArray());
+        UpstreamResponse<byte[]> response = UpstreamHttp.send(http, request(call, options, body),
+                call.target().provider());
         if (response.statusCode() / 100 != 2) {
             throw errors.classify(call.target().provider(), response.statusCode(), response.headers(),
                     response.body(), call.credential());
@@ -71,7 +72,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
     public ChunkStream openStream(ChatCall call) {
         AnthropicOptions options = AnthropicOptions.of(call.target().options());
         ObjectNode body = AnthropicRequestMapper.toAnthropic(call.request(), call.target(), options, true);
-        HttpResponse<InputStream> response = send(call, options, body, HttpResponse.BodyHandlers.ofInputStream());
+        UpstreamResponse<InputStream> response = UpstreamHttp.stream(http, request(call, options, body),
+                call.target().provider());
         if (response.statusCode() / 100 != 2) {
             byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(call.target().provider(), response.statusCode(), response.headers(),
@@ -81,17 +83,16 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 clock.instant().getEpochSecond(), call.clientWantsUsage(), call.credential(), errors);
     }
 
-    private <T> HttpResponse<T> send(ChatCall call, AnthropicOptions options, ObjectNode body,
-                                     HttpResponse.BodyHandler<T> handler) {
+    private UpstreamRequest request(ChatCall call, AnthropicOptions options, ObjectNode body) {
         Target target = call.target();
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        endpoints.computeIfAbsent(target.baseUrl(), base -> URI.create(base + "/v1/messages")))
+        UpstreamRequest.Builder request = UpstreamRequest.post(
+                        endpoints.computeIfAbsent(target.baseUrl(), base -> URI.create(base + "/v1/messages")),
+                        JsonCodec.bytes(body))
                 .timeout(target.timeout())
                 .header("content-type", "application/json")
                 .header("accept", body.path("stream").asBoolean(false) ? "text/event-stream" : "application/json")
-                .header("anthropic-version", options.version())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
+                .header("anthropic-version", options.version());
         call.credential().ifPresent(c -> request.header("x-api-key", c.reveal()));
-        return UpstreamHttp.send(http, request.build(), handler, target.provider());
+        return request.build();
     }
 }

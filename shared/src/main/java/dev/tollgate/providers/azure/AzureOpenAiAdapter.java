@@ -6,8 +6,8 @@ import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.ProviderAdapter;
 import dev.tollgate.providers.openai.OpenAiExchange;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -23,7 +23,7 @@ public final class AzureOpenAiAdapter implements ProviderAdapter {
 
     private final OpenAiExchange exchange;
 
-    public AzureOpenAiAdapter(HttpClient http, Clock clock) {
+    public AzureOpenAiAdapter(UpstreamClient http, Clock clock) {
         this.exchange = new OpenAiExchange(http, clock);
     }
 
@@ -44,7 +44,7 @@ public final class AzureOpenAiAdapter implements ProviderAdapter {
         return exchange.openStream(call, options.chatUri(call.target().baseUrl()), OpenAiExchange.upstreamBody(call, true), apiKey(call));
     }
 
-    private static Consumer<HttpRequest.Builder> apiKey(ChatCall call) {
+    private static Consumer<UpstreamRequest.Builder> apiKey(ChatCall call) {
         return request -> call.credential().ifPresent(c -> request.header("api-key", c.reveal()));
     }
 }

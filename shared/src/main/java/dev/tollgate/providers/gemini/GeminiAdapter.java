@@ -15,9 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
+import dev.tollgate.http.UpstreamResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
@@ -31,11 +31,11 @@ public final class GeminiAdapter implements ProviderAdapter {
 
     static final String TYPE = "gemini";
 
-    private final HttpClient http;
+    private final UpstreamClient http;
     private final Clock clock;
     private final GeminiErrorClassifier errors;
 
-    public GeminiAdapter(HttpClient http, Clock clock) {
+    public GeminiAdapter(UpstreamClient http, Clock clock) {
         this.http = http;
         this.clock = clock;
         this.errors = new GeminiErrorClassifier(clock);
@@ -49,8 +49,8 @@ public final class GeminiAdapter implements ProviderAdapter {
     @Override
     public ChatResult complete(ChatCall call) {
         ObjectNode body = translate(call);
-        HttpResponse<byte[]> response = send(call, uri(call.target(), ":generateContent"), body,
-                HttpResponse.BodyHandlers.ofByteArray());
+        UpstreamResponse<byte[]> response = UpstreamHttp.send(http,
+                request(call, uri(call.target(), ":generateContent"), body), TYPE);
         if (response.statusCode() / 100 != 2) {
             throw errors.classify(TYPE, response.statusCode(), response.headers(), response.body(),
                     call.credential());
@@ -70,8 +70,8 @@ public final class GeminiAdapter implements ProviderAdapter {
     @Override
     public ChunkStream openStream(ChatCall call) {
         ObjectNode body = translate(call);
-        HttpResponse<InputStream> response = send(call, uri(call.target(), ":streamGenerateContent?alt=sse"), body,
-                HttpResponse.BodyHandlers.ofInputStream());
+        UpstreamResponse<InputStream> response = UpstreamHttp.stream(http,
+                request(call, uri(call.target(), ":streamGenerateContent?alt=sse"), body), TYPE);
         if (response.statusCode() / 100 != 2) {
             byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(TYPE, response.statusCode(), response.headers(), errorBody, call.credential());
@@ -95,12 +95,11 @@ public final class GeminiAdapter implements ProviderAdapter {
         return URI.create(target.baseUrl().toString() + path + method);
     }
 
-    private <T> HttpResponse<T> send(ChatCall call, URI uri, ObjectNode body, HttpResponse.BodyHandler<T> handler) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+    private static UpstreamRequest request(ChatCall call, URI uri, ObjectNode body) {
+        UpstreamRequest.Builder request = UpstreamRequest.post(uri, JsonCodec.bytes(body))
                 .timeout(call.target().timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
+                .header("Content-Type", "application/json");
         call.credential().ifPresent(c -> request.header("x-goog-api-key", c.reveal()));
-        return UpstreamHttp.send(http, request.build(), handler, TYPE);
+        return request.build();
     }
 }

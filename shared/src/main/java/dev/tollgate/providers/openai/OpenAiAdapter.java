@@ -6,8 +6,8 @@ import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.ProviderAdapter;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -23,7 +23,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     /** Endpoint per base URL: parsing a URI on every attempt cost about 5 % of a request's core CPU (JMH, C1). */
     private final ConcurrentHashMap<URI, URI> endpoints = new ConcurrentHashMap<>();
 
-    public OpenAiAdapter(HttpClient http, Clock clock) {
+    public OpenAiAdapter(UpstreamClient http, Clock clock) {
         this.exchange = new OpenAiExchange(http, clock);
     }
 
@@ -46,7 +46,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return endpoints.computeIfAbsent(call.target().baseUrl(), base -> URI.create(base + "/chat/completions"));
     }
 
-    private static Consumer<HttpRequest.Builder> bearer(ChatCall call) {
+    private static Consumer<UpstreamRequest.Builder> bearer(ChatCall call) {
         return request -> call.credential().ifPresent(c -> request.header("Authorization", "Bearer " + c.reveal()));
     }
 }

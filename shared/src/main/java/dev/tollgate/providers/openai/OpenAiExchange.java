@@ -14,9 +14,9 @@ import dev.tollgate.providers.Usage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tollgate.http.UpstreamClient;
+import dev.tollgate.http.UpstreamRequest;
+import dev.tollgate.http.UpstreamResponse;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  */
 public final class OpenAiExchange {
 
-    private final HttpClient http;
+    private final UpstreamClient http;
     private final OpenAiErrorClassifier errors;
 
-    public OpenAiExchange(HttpClient http, Clock clock) {
+    public OpenAiExchange(UpstreamClient http, Clock clock) {
         this.http = http;
         this.errors = new OpenAiErrorClassifier(clock);
     }
@@ -54,10 +54,10 @@ public final class OpenAiExchange {
     }
 
     /** Sends a whole-answer request; {@code auth} adds the provider's credential header. */
-    public ChatResult complete(ChatCall call, URI uri, ObjectNode body, Consumer<HttpRequest.Builder> auth) {
+    public ChatResult complete(ChatCall call, URI uri, ObjectNode body, Consumer<UpstreamRequest.Builder> auth) {
         String provider = call.target().provider();
-        HttpResponse<byte[]> response = send(call.target(), uri, body, false, auth,
-                HttpResponse.BodyHandlers.ofByteArray());
+        UpstreamResponse<byte[]> response = UpstreamHttp.send(http, request(call.target(), uri, body, false, auth),
+                provider);
         if (response.statusCode() / 100 != 2) {
             throw errors.classify(provider, response.statusCode(), response.headers(), response.body(),
                     call.credential());
@@ -75,9 +75,9 @@ public final class OpenAiExchange {
     }
 
     /** Opens a streamed request; returns once the upstream answered 2xx. */
-    public ChunkStream openStream(ChatCall call, URI uri, ObjectNode body, Consumer<HttpRequest.Builder> auth) {
-        HttpResponse<InputStream> response = send(call.target(), uri, body, true, auth,
-                HttpResponse.BodyHandlers.ofInputStream());
+    public ChunkStream openStream(ChatCall call, URI uri, ObjectNode body, Consumer<UpstreamRequest.Builder> auth) {
+        UpstreamResponse<InputStream> response = UpstreamHttp.stream(http,
+                request(call.target(), uri, body, true, auth), call.target().provider());
         if (response.statusCode() / 100 != 2) {
             byte[] errorBody = UpstreamHttp.errorBody(response.body());
             throw errors.classify(call.target().provider(), response.statusCode(), response.headers(), errorBody,
@@ -86,14 +86,13 @@ public final class OpenAiExchange {
         return new OpenAiChunkStream(response.body(), call.clientWantsUsage());
     }
 
-    private <T> HttpResponse<T> send(Target target, URI uri, ObjectNode body, boolean stream,
-                                     Consumer<HttpRequest.Builder> auth, HttpResponse.BodyHandler<T> handler) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+    private static UpstreamRequest request(Target target, URI uri, ObjectNode body, boolean stream,
+                                           Consumer<UpstreamRequest.Builder> auth) {
+        UpstreamRequest.Builder request = UpstreamRequest.post(uri, JsonCodec.bytes(body))
                 .timeout(target.timeout())
                 .header("Content-Type", "application/json")
-                .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonCodec.bytes(body)));
+                .header("Accept", stream ? "text/event-stream" : "application/json");
         auth.accept(request);
-        return UpstreamHttp.send(http, request.build(), handler, target.provider());
+        return request.build();
     }
 }

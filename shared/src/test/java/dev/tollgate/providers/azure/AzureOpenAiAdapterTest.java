@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import dev.tollgate.http.Http1Client;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,8 +49,8 @@ class AzureOpenAiAdapterTest {
     private volatile byte[] reply = Fixtures.bytes("azure/chat-completion.json");
     private volatile Map<String, String> replyHeaders = Map.of("Content-Type", "application/json");
     private HttpServer server;
-    private final AzureOpenAiAdapter adapter = new AzureOpenAiAdapter(
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), Clock.systemUTC());
+    private final AzureOpenAiAdapter adapter = new AzureOpenAiAdapter(new Http1Client(),
+            Clock.systemUTC());
     private final Credential key = new Credential("azure-key-0123456789");
 
     @BeforeEach

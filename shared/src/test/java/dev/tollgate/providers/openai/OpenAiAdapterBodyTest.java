@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
+import dev.tollgate.http.Http1Client;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +57,7 @@ class OpenAiAdapterBodyTest {
             }
         });
         upstream.start();
-        adapter = new OpenAiAdapter(HttpClient.newHttpClient(), Clock.systemUTC());
+        adapter = new OpenAiAdapter(new Http1Client(), Clock.systemUTC());
         target = new Target("openai", "upstream-model",
                 URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1"), new CredentialRef.None(),
                 Duration.ofSeconds(10), JsonCodec.object());

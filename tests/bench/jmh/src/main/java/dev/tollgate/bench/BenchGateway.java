@@ -41,7 +41,7 @@ final class BenchGateway {
     }
 
     /**
-     * The routing config: {@code provider} is {@code openai} (against {@link StubHttpClient}) or {@code mock}; the
+     * The routing config: {@code provider} is {@code openai} (against {@link StubUpstreamClient}) or {@code mock}; the
      * target is gpt-4o-mini, priced from the bundled price book (the mock, which the book does not know, by a config
      * price at the same rates). {@code withKey}: the key is listed in the config
      * (else it must come from a key store).

@@ -40,7 +40,7 @@ public class GatewayBenchmark {
     @Setup
     public void setUp() {
         Clock clock = Clock.systemUTC();
-        ProviderRegistry providers = new ProviderRegistry(List.of(new OpenAiAdapter(new StubHttpClient(), clock),
+        ProviderRegistry providers = new ProviderRegistry(List.of(new OpenAiAdapter(new StubUpstreamClient(), clock),
                 new MockAdapter(clock)));
         budgeted = BenchGateway.inMemory(BenchGateway.config("openai", true), providers, true,
                 BenchGateway.discardingLog());
