@@ -269,10 +269,6 @@ class BedrockProviderEndToEndTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Passes alone and in every run without LambdaRuntimeEmulatorTest; in the full suite "
-            + "the AWS SDK's sync pipeline throws IncompatibleClassChangeError (ApiCallTimeoutTrackingStage."
-            + "apiCallTimerExecuted) on this request, answered 500 since Gateway catches LinkageError (it was a dropped "
-            + "connection that OkHttp re-sent, hence the old 200). Cause of the Error open: docs/reliability.md.")
     void throttlingBecomesA429RateLimitException() {
         fake.enqueue(Reply.error(429, "ThrottlingException", "Too many requests, please wait before trying again."));
 
