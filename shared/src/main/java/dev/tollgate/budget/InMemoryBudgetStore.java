@@ -27,7 +27,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
         }
     };
 
-    static final int MAX_LEDGER_ENTRIES = 100_000;
+    static final int MAX_LEDGER_ENTRIES = 10_000;
 
     @Override
     public synchronized Map<String, BudgetLimit> limits(Collection<String> scopes) {
