@@ -1,5 +1,7 @@
 package dev.tollgate.http;
 
+import dev.tollgate.core.Lazy;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -50,8 +52,8 @@ public final class Http1Client implements UpstreamClient {
     /** Requests up to this size are written at once without a write timer: socket buffers take them whole. */
     private static final int SMALL_REQUEST = 64 * 1024;
 
-    private final Supplier<SSLContext> tls;
-    private volatile SSLSocketFactory sslFactory;
+    /** Built on the first https connection, by whichever thread gets there first. */
+    private final Lazy<SSLSocketFactory> sslFactory;
     private final ConnectionPool pool;
 
     /** TLS from the default context, built on the first https connection (the costliest part of a cold start). */
@@ -64,7 +66,7 @@ public final class Http1Client implements UpstreamClient {
     }
 
     Http1Client(Supplier<SSLContext> tls, int maxIdlePerOrigin, Duration maxIdle) {
-        this.tls = tls;
+        this.sslFactory = new Lazy<>(() -> tls.get().getSocketFactory());
         this.pool = new ConnectionPool(maxIdlePerOrigin, maxIdle.toNanos());
     }
 
@@ -223,7 +225,7 @@ public final class Http1Client implements UpstreamClient {
         if (target.isUnresolved()) {
             throw new UnknownHostException("upstream host not found");
         }
-        SSLSocketFactory factory = https ? sslFactory() : null;
+        SSLSocketFactory factory = https ? sslFactory.get() : null;
         SocketChannel channel = SocketChannel.open();
         try {
             Socket socket = channel.socket();
@@ -269,20 +271,6 @@ public final class Http1Client implements UpstreamClient {
             throw new HttpTimeoutException("TLS handshake timed out");
         }
         return tls;
-    }
-
-    private SSLSocketFactory sslFactory() {
-        SSLSocketFactory factory = sslFactory;
-        if (factory == null) {
-            synchronized (this) {
-                factory = sslFactory;
-                if (factory == null) {
-                    factory = tls.get().getSocketFactory();
-                    sslFactory = factory;
-                }
-            }
-        }
-        return factory;
     }
 
     private static boolean isHttps(URI uri) {

@@ -1,5 +1,7 @@
 package dev.tollgate.http;
 
+import dev.tollgate.core.Lazy;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -29,7 +31,7 @@ public final class JdkUpstreamClient implements UpstreamClient {
     }
 
     public JdkUpstreamClient(Supplier<HttpClient> factory) {
-        this.client = new Once<>(factory);
+        this.client = new Lazy<>(factory);
     }
 
     @Override
@@ -56,30 +58,5 @@ public final class JdkUpstreamClient implements UpstreamClient {
             builder.header(header.name(), header.value());
         }
         return builder.build();
-    }
-
-    /** Built once, on first use, by whichever thread gets there first. */
-    private static final class Once<T> implements Supplier<T> {
-        private final Supplier<T> factory;
-        private volatile T value;
-
-        Once(Supplier<T> factory) {
-            this.factory = factory;
-        }
-
-        @Override
-        public T get() {
-            T v = value;
-            if (v == null) {
-                synchronized (this) {
-                    v = value;
-                    if (v == null) {
-                        v = factory.get();
-                        value = v;
-                    }
-                }
-            }
-            return v;
-        }
     }
 }

@@ -282,18 +282,7 @@ class Http1ClientTest {
         });
         InputStream body = client.stream(post(server, "{}")).body();
         assertEquals("abc", text(body.readNBytes(3)));
-        Thread closer = Thread.ofPlatform().start(() -> {
-            sleep(200);
-            try {
-                body.close();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        long start = System.nanoTime();
-        assertThrows(IOException.class, body::read);
-        assertTrue((System.nanoTime() - start) / 1_000_000 < 2000, "the read ended on close");
-        closer.join();
+        assertCloseFromAnotherThreadEndsABlockedRead(body);
         release.countDown();
     }
 
@@ -391,6 +380,22 @@ class Http1ClientTest {
             all.append(t).append('\n');
         }
         return all.toString();
+    }
+
+    /** Closes the body from another thread 200 ms from now, while this thread is blocked reading it. */
+    static void assertCloseFromAnotherThreadEndsABlockedRead(InputStream body) throws InterruptedException {
+        Thread closer = Thread.ofPlatform().start(() -> {
+            sleep(200);
+            try {
+                body.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long start = System.nanoTime();
+        assertThrows(IOException.class, body::read);
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 2000, "the read ended on close");
+        closer.join();
     }
 
     static void sleep(long ms) {

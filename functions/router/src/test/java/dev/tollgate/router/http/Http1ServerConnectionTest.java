@@ -1,12 +1,10 @@
 package dev.tollgate.router.http;
 
 import dev.tollgate.core.GatewayResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -19,28 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keep-alive, closing in both directions, timeouts, the connection cap, and closing the server. */
-class Http1ServerConnectionTest {
-
-    private static final Limits LIMITS =
-            new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
-
-    private Http1Server server;
-
-    private int start(HttpHandler handler, Limits limits) throws IOException {
-        server = new Http1Server(new InetSocketAddress("127.0.0.1", 0), handler, limits).start();
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class Http1ServerConnectionTest extends ServerTest {
 
     @Test
     void port0BindsAnEphemeralPortThatPortReports() throws IOException {
-        int port = start(TestHandler.echo(), LIMITS);
+        int port = start(TestHandler.echo(), TEST_LIMITS);
         assertTrue(port > 0);
         try (RawClient client = new RawClient(port)) {
             client.send("GET /health HTTP/1.1\r\n\r\n");
@@ -51,7 +32,7 @@ class Http1ServerConnectionTest {
     @Test
     void http11KeepsTheConnectionForASecondRequest() throws IOException {
         TestHandler handler = new TestHandler(r -> TestHandler.text(200, r.rawPath()));
-        try (RawClient client = new RawClient(start(handler, LIMITS))) {
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS))) {
             client.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\n/one",
                     client.readResponse());
@@ -64,7 +45,7 @@ class Http1ServerConnectionTest {
     @Test
     void aPipelinedSecondRequestInTheSamePacketIsServedInOrder() throws IOException {
         TestHandler handler = new TestHandler(r -> TestHandler.text(200, r.rawPath()));
-        try (RawClient client = new RawClient(start(handler, LIMITS))) {
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS))) {
             client.send("GET /first HTTP/1.1\r\n\r\nGET /second HTTP/1.1\r\n\r\n");
             assertTrue(client.readResponse().endsWith("\r\n\r\n/first"));
             assertTrue(client.readResponse().endsWith("\r\n\r\n/second"));
@@ -73,7 +54,7 @@ class Http1ServerConnectionTest {
 
     @Test
     void connectionCloseFromTheClientIsHonouredAndEchoed() throws IOException {
-        try (RawClient client = new RawClient(start(TestHandler.echo(), LIMITS))) {
+        try (RawClient client = new RawClient(start(TestHandler.echo(), TEST_LIMITS))) {
             client.send("GET /x HTTP/1.1\r\nConnection: Close\r\n\r\n");
             assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n"
                     + "Connection: close\r\n\r\n",
@@ -86,7 +67,7 @@ class Http1ServerConnectionTest {
     void aConnectionHeaderFromTheHandlerIsNotPassedOnTheServerDecides() throws IOException {
         TestHandler handler = new TestHandler(r -> new GatewayResponse.Buffered(200,
                 Map.of("Connection", "close", "Content-Length", "99"), new byte[0]));
-        try (RawClient client = new RawClient(start(handler, LIMITS))) {
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS))) {
             client.send("GET /x HTTP/1.1\r\n\r\n");
             assertEquals("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", client.readResponse());
             client.send("GET /y HTTP/1.1\r\n\r\n");
@@ -96,7 +77,7 @@ class Http1ServerConnectionTest {
 
     @Test
     void http10ClosesAfterTheAnswerUnlessAskedToKeepAlive() throws IOException {
-        int port = start(TestHandler.echo(), LIMITS);
+        int port = start(TestHandler.echo(), TEST_LIMITS);
         try (RawClient client = new RawClient(port)) {
             client.send("POST /x HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi");
             assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
@@ -117,7 +98,7 @@ class Http1ServerConnectionTest {
     @Test
     void headGetsTheHeadersWithoutTheBody() throws IOException {
         TestHandler handler = new TestHandler(r -> TestHandler.text(200, "hello"));
-        try (RawClient client = new RawClient(start(handler, LIMITS))) {
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS))) {
             client.send("HEAD /x HTTP/1.1\r\n\r\n");
             assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n", client.readHead());
             client.send("GET /x HTTP/1.1\r\n\r\n");
@@ -130,7 +111,7 @@ class Http1ServerConnectionTest {
     void a204CarriesNoContentLengthAndAnEmpty200CarriesContentLength0() throws IOException {
         TestHandler handler = new TestHandler(r -> new GatewayResponse.Buffered(
                 r.rawPath().equals("/none") ? 204 : 200, Map.of(), new byte[0]));
-        try (RawClient client = new RawClient(start(handler, LIMITS))) {
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS))) {
             client.send("POST /none HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
             assertEquals("HTTP/1.1 204 No Content\r\n\r\n", client.readHead());
             client.send("GET /empty HTTP/1.1\r\n\r\n");
@@ -140,7 +121,7 @@ class Http1ServerConnectionTest {
 
     @Test
     void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout() throws IOException {
-        int port = start(TestHandler.echo(), LIMITS.withIdleTimeout(Duration.ofMillis(300)));
+        int port = start(TestHandler.echo(), TEST_LIMITS.withIdleTimeout(Duration.ofMillis(300)));
         try (RawClient client = new RawClient(port)) {
             client.send("GET /x HTTP/1.1\r\n\r\n");
             client.readResponse();
@@ -168,7 +149,7 @@ class Http1ServerConnectionTest {
 
     @Test
     void beyondTheConnectionCapTheNextConnectionWaitsForAFreeSlot() throws IOException {
-        int port = start(TestHandler.echo(), LIMITS.withMaxConnections(1));
+        int port = start(TestHandler.echo(), TEST_LIMITS.withMaxConnections(1));
         RawClient first = new RawClient(port);
         first.send("GET /1 HTTP/1.1\r\n\r\n");
         first.readResponse();
@@ -197,7 +178,7 @@ class Http1ServerConnectionTest {
             }
             return TestHandler.text(200, "late");
         });
-        int port = start(handler, LIMITS);
+        int port = start(handler, TEST_LIMITS);
         try (RawClient idle = new RawClient(port); RawClient busy = new RawClient(port)) {
             idle.send("GET /x HTTP/1.1\r\n\r\n");
             idle.readResponse();

@@ -2,40 +2,21 @@ package dev.tollgate.router.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Request parsing and bodies, over real sockets: what the handler gets, and the exact bytes of refusals. */
-class Http1ServerRequestTest {
+class Http1ServerRequestTest extends ServerTest {
 
-    private static final int LIMIT = 1024;
-
-    private Http1Server server;
-
-    private int start(TestHandler handler) throws IOException {
-        server = new Http1Server(new InetSocketAddress("127.0.0.1", 0), handler,
-                new Limits(LIMIT, 64, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10)))
-                .start();
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private static final int LIMIT = TEST_LIMITS.maxBodyBytes();
 
     @Test
     void theHandlerGetsTheRawPathWithoutItsQueryAndTheFirstValueOfEachHeaderByAnyCase() throws IOException {

@@ -1,13 +1,10 @@
 package dev.tollgate.router.http;
 
 import dev.tollgate.core.GatewayResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,26 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Streamed answers: chunk framing at the flush points, and a client that leaves mid-stream. */
-class Http1ServerStreamingTest {
+class Http1ServerStreamingTest extends ServerTest {
 
     private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n";
-
-    private Http1Server server;
-
-    private int start(HttpHandler handler) throws IOException {
-        server = new Http1Server(new InetSocketAddress("127.0.0.1", 0), handler,
-                new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10)))
-                .start();
-        return server.port();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static GatewayResponse stream(GatewayResponse.StreamBody body) {
         return new GatewayResponse.Streamed(200, Map.of("Content-Type", "text/event-stream"), body);
