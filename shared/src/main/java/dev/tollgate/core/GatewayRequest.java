@@ -1,8 +1,10 @@
 package dev.tollgate.core;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -17,12 +19,24 @@ public record GatewayRequest(String method, String path, Map<String, String> hea
 
     public GatewayRequest {
         method = method.toUpperCase(Locale.ROOT);
+        headers = folded(headers);
+        body = body == null ? new byte[0] : body;
+    }
+
+    /**
+     * Headers by case-insensitive name. A map already folded that way (the local server builds one while it parses,
+     * keeping each name's first value) is only wrapped read-only, not copied again on every request.
+     */
+    private static Map<String, String> folded(Map<String, String> headers) {
+        if (headers instanceof SortedMap<String, String> sorted
+                && sorted.comparator() == String.CASE_INSENSITIVE_ORDER) {
+            return Collections.unmodifiableSortedMap(sorted);
+        }
         TreeMap<String, String> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
             folded.putAll(headers);
         }
-        headers = folded;
-        body = body == null ? new byte[0] : body;
+        return folded;
     }
 
     /** Header value by case-insensitive name, or null. */

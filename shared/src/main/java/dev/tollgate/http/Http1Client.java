@@ -1,5 +1,6 @@
 package dev.tollgate.http;
 
+import dev.tollgate.core.DaemonTimer;
 import dev.tollgate.core.Lazy;
 
 import javax.net.ssl.SNIHostName;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -167,7 +167,7 @@ public final class Http1Client implements UpstreamClient {
         }
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> timer = deadline == Connection.NO_DEADLINE ? null
-                : WriteTimer.INSTANCE.schedule(() -> {
+                : DaemonTimer.get().schedule(() -> {
                     expired.set(true);
                     connection.close();
                 }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -183,22 +183,6 @@ public final class Http1Client implements UpstreamClient {
             if (timer != null) {
                 timer.cancel(false);
             }
-        }
-    }
-
-    /** One daemon thread for the rare large request's write deadline. */
-    private static final class WriteTimer {
-        static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor executor =
-                    new ScheduledThreadPoolExecutor(1, r -> {
-                        Thread thread = new Thread(r, "tollgate-upstream-write-deadline");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            executor.setRemoveOnCancelPolicy(true);
-            return executor;
         }
     }
 

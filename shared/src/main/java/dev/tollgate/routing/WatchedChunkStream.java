@@ -1,5 +1,7 @@
 package dev.tollgate.routing;
 
+import dev.tollgate.core.DaemonTimer;
+
 import dev.tollgate.config.Target;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.Usage;
@@ -8,7 +10,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,22 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cancelled timers stayed queued until their deadline, kept every stream's buffers reachable for the whole timeout.)
  */
 public final class WatchedChunkStream implements ChunkStream {
-
-    /** One daemon thread for every stream's watchdog: a watchdog costs a queue entry, not a thread. */
-    private static final class Timers {
-        static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread thread = new Thread(r, "tollgate-stream-idle");
-                thread.setDaemon(true);
-                return thread;
-            });
-            // A finished stream's watchdog leaves the queue at once instead of holding the stream until its deadline.
-            executor.setRemoveOnCancelPolicy(true);
-            return executor;
-        }
-    }
 
     private final ChunkStream delegate;
     private final Target target;
@@ -120,7 +105,7 @@ public final class WatchedChunkStream implements ChunkStream {
     }
 
     private void watchIn(long nanos) {
-        ScheduledFuture<?> next = Timers.INSTANCE.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> next = DaemonTimer.get().schedule(this::check, nanos, TimeUnit.NANOSECONDS);
         watchdog = next;
         if (closed) {
             next.cancel(false); // closed meanwhile: do not keep the stream queued until the deadline
