@@ -19,15 +19,33 @@ public final class InMemoryBudgetStore implements BudgetStore {
     private final Map<String, WindowState> windows = new HashMap<>();
     private final Map<String, Long> rateCounters = new HashMap<>();
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
-    /** The newest entries only: a long-running local server must not grow without bound. */
-    private final Map<String, LedgerEntry> ledger = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, LedgerEntry> eldest) {
-            return size() > MAX_LEDGER_ENTRIES;
-        }
-    };
+    /** The newest entries only: a long-running process must not grow without bound. */
+    private final Map<String, LedgerEntry> ledger;
+    private final int ledgerEntries;
 
-    static final int MAX_LEDGER_ENTRIES = 10_000;
+    /** Entries {@link #ledger(String)} keeps by default: enough for tests and an in-process reconciler. */
+    public static final int DEFAULT_LEDGER_ENTRIES = 10_000;
+
+    public InMemoryBudgetStore() {
+        this(DEFAULT_LEDGER_ENTRIES);
+    }
+
+    /**
+     * @param ledgerEntries how many of the newest ledger entries to keep for {@link #ledger(String)}; 0 keeps none
+     *                      (budgets and rate limits work the same), for a process in which nothing reads them
+     */
+    public InMemoryBudgetStore(int ledgerEntries) {
+        if (ledgerEntries < 0) {
+            throw new IllegalArgumentException("ledgerEntries must be >= 0");
+        }
+        this.ledgerEntries = ledgerEntries;
+        this.ledger = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, LedgerEntry> eldest) {
+                return size() > ledgerEntries;
+            }
+        };
+    }
 
     @Override
     public synchronized Map<String, BudgetLimit> limits(Collection<String> scopes) {
@@ -79,7 +97,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
         }
         r.rates().stream().filter(rate -> rate.kind().equals("tpm"))
                 .forEach(rate -> rateCounters.merge(rate.item(), actualTokens - reservedTokens, Long::sum));
-        ledger.putIfAbsent(entry.requestId(), entry);
+        keep(entry);
         return true;
     }
 
@@ -93,14 +111,20 @@ public final class InMemoryBudgetStore implements BudgetStore {
                     InMemoryBudgetStore::add);
         }
         if (entry != null) {
-            ledger.putIfAbsent(entry.requestId(), entry);
+            keep(entry);
         }
         return true;
     }
 
     @Override
     public synchronized void record(LedgerEntry entry) {
-        ledger.putIfAbsent(entry.requestId(), entry);
+        keep(entry);
+    }
+
+    private void keep(LedgerEntry entry) {
+        if (ledgerEntries > 0) {
+            ledger.putIfAbsent(entry.requestId(), entry);
+        }
     }
 
     @Override

@@ -190,7 +190,9 @@ public final class GatewayFactory {
     static Budgets budgets(Map<String, String> env, Supplier<DynamoDbClient> dynamo, Clock clock, RequestLog log) {
         boolean failOpen = "open".equalsIgnoreCase(env.getOrDefault("TOLLGATE_BUDGET_FAIL_MODE", "closed"));
         String budgetsTable = env.get("TOLLGATE_BUDGETS_TABLE");
-        BudgetStore store = budgetsTable == null || budgetsTable.isBlank() ? new InMemoryBudgetStore()
+        // In memory nothing reads the ledger back (usage is in each answer's headers and the request log; spend
+        // reports read DynamoDB), and keeping entries that outlive a young collection set the local server's p99.
+        BudgetStore store = budgetsTable == null || budgetsTable.isBlank() ? new InMemoryBudgetStore(0)
                 : new DynamoDbBudgetStore(dynamo, budgetsTable,
                         env.getOrDefault("TOLLGATE_USAGE_TABLE", budgetsTable),
                         env.getOrDefault("TOLLGATE_STATE_TABLE", budgetsTable));
