@@ -18,13 +18,21 @@ final class ChunkedOutputStream extends OutputStream {
     private static final byte[] LAST = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
+    /** The size of the buffer a stream needs: data, the size line before it, CRLF and the last chunk after it. */
+    static final int BUFFER_SIZE = PREFIX + DATA + 2 + LAST.length;
+
     private final OutputStream socket;
-    private final byte[] buf = new byte[PREFIX + DATA + 2 + LAST.length];
+    private final byte[] buf;
     private int count;
     private boolean closed;
 
-    ChunkedOutputStream(OutputStream socket) {
+    /** With a buffer of {@link #BUFFER_SIZE} bytes that the caller reuses from one answer to the next. */
+    ChunkedOutputStream(OutputStream socket, byte[] buffer) {
+        if (buffer.length < BUFFER_SIZE) {
+            throw new IllegalArgumentException("buffer too small");
+        }
         this.socket = socket;
+        this.buf = buffer;
     }
 
     @Override
