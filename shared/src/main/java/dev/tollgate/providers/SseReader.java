@@ -3,6 +3,8 @@ package dev.tollgate.providers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Reads server-sent events from a byte stream as they arrive (WHATWG event-stream rules: fields
@@ -10,9 +12,60 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseReader {
 
-    /** One event: its name (null for the default "message") and its data. */
-    public record Event(String name, String data) {
+    /**
+     * One event: its name (null for the default "message") and its data as the bytes that arrived (UTF-8), which is
+     * what every caller parses or forwards; {@link #data()} decodes them.
+     */
+    public static final class Event {
+        private final String name;
+        private final byte[] bytes;
+
+        public Event(String name, byte[] bytes) {
+            this.name = name;
+            this.bytes = bytes;
+        }
+
+        public Event(String name, String data) {
+            this(name, data.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The data, not copied: callers must not change it. */
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        public String data() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** Whether the data is exactly these bytes (such as {@code [DONE]}), without decoding it. */
+        public boolean dataEquals(byte[] expected) {
+            return Arrays.equals(bytes, expected);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Event e && Objects.equals(name, e.name) && Arrays.equals(bytes, e.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(name) + Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Event[name=" + name + ", data=" + data() + "]";
+        }
     }
+
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+    private static final byte[] NEWLINE = {'\n'};
 
     private final InputStream in;
     // Our own buffer, scanned for line ends in bulk: reading byte by byte through a BufferedInputStream took its
@@ -22,6 +75,9 @@ public final class SseReader {
     private int limit;
     private byte[] line = new byte[512];
     private int lineLength;
+    /** The data lines of the event being read, joined with LF; -1 while it has none. */
+    private byte[] data = new byte[512];
+    private int dataLength = -1;
     /** The previous line ended with CR: a LF right after it belongs to that line end (CR LF). */
     private boolean skipLineFeed;
     private boolean eof;
@@ -65,52 +121,73 @@ public final class SseReader {
 
     /** The next complete event, or null at the end of the stream. */
     public Event next() throws IOException {
+        // Fields are matched and data gathered as bytes: no String per line, per value or per event.
         String name = null;
-        StringBuilder data = null;
+        dataLength = -1;
         while (true) {
-            String text = readLine();
-            if (text == null) {
-                return data == null ? null : new Event(name, data.toString());
+            if (!readLine()) {
+                return dataLength < 0 ? null : new Event(name, Arrays.copyOf(data, dataLength));
             }
-            if (text.isEmpty()) {
-                if (data != null) {
-                    return new Event(name, data.toString());
+            if (lineLength == 0) {
+                if (dataLength >= 0) {
+                    return new Event(name, Arrays.copyOf(data, dataLength));
                 }
                 name = null;
                 continue;
             }
-            if (text.charAt(0) == ':') {
+            if (line[0] == ':') {
                 continue;
             }
-            int colon = text.indexOf(':');
-            String field = colon < 0 ? text : text.substring(0, colon);
-            String value = colon < 0 ? "" : text.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
+            int colon = indexOfColon();
+            int fieldLength = colon < 0 ? lineLength : colon;
+            int valueStart = colon < 0 ? lineLength : colon + 1;
+            if (valueStart < lineLength && line[valueStart] == ' ') {
+                valueStart++;
             }
-            switch (field) {
-                case "event" -> name = value;
-                case "data" -> {
-                    if (data == null) {
-                        data = new StringBuilder(value);
-                    } else {
-                        data.append('\n').append(value);
-                    }
+            if (isField(DATA, fieldLength)) {
+                if (dataLength < 0) {
+                    dataLength = 0;
+                } else {
+                    appendData(NEWLINE, 0, 1);
                 }
-                default -> { }
+                appendData(line, valueStart, lineLength - valueStart);
+            } else if (isField(EVENT, fieldLength)) {
+                name = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
             }
         }
     }
 
-    private String readLine() throws IOException {
+    private int indexOfColon() {
+        for (int i = 0; i < lineLength; i++) {
+            if (line[i] == ':') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean isField(byte[] field, int length) {
+        return length == field.length && Arrays.equals(line, 0, length, field, 0, length);
+    }
+
+    private void appendData(byte[] from, int start, int length) {
+        if (dataLength + length > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length));
+        }
+        System.arraycopy(from, start, data, dataLength, length);
+        dataLength += length;
+    }
+
+    /** Reads the next line into {@code line}; false at the end of the stream with nothing read. */
+    private boolean readLine() throws IOException {
         if (eof) {
-            return null;
+            return false;
         }
         lineLength = 0;
         while (true) {
             if (position == limit && !fill()) {
                 eof = true;
-                return lineLength == 0 ? null : lineText();
+                return lineLength > 0;
             }
             if (skipLineFeed) {
                 skipLineFeed = false;
@@ -128,7 +205,7 @@ public final class SseReader {
                 // CR LF and a lone CR both end a line; the LF of a CR LF may not have arrived yet.
                 skipLineFeed = buffer[position] == '\r';
                 position++;
-                return lineText();
+                return true;
             }
         }
     }
@@ -149,13 +226,9 @@ public final class SseReader {
 
     private void append(int start, int length) {
         if (lineLength + length > line.length) {
-            line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
         }
         System.arraycopy(buffer, start, line, lineLength, length);
         lineLength += length;
-    }
-
-    private String lineText() {
-        return lineLength == 0 ? "" : new String(line, 0, lineLength, StandardCharsets.UTF_8);
     }
 }

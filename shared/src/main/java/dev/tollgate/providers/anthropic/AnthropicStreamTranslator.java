@@ -15,7 +15,6 @@ import dev.tollgate.secrets.Credential;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -78,7 +77,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
     private void handle(SseReader.Event event) throws IOException {
         JsonNode data;
         try {
-            data = JsonCodec.parse(event.data().getBytes(StandardCharsets.UTF_8));
+            data = JsonCodec.parse(event.bytes());
         } catch (IOException e) {
             throw new AnthropicStreamException("the Anthropic stream sent an unreadable event", null);
         }

@@ -14,7 +14,6 @@ import dev.tollgate.providers.Usage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -125,7 +124,7 @@ final class GeminiChunkStream implements ChunkStream {
         if (event == null) {
             return null;
         }
-        JsonNode frame = JsonCodec.parse(event.data().getBytes(StandardCharsets.UTF_8));
+        JsonNode frame = JsonCodec.parse(event.bytes());
         if (frame == null || !frame.isObject()) {
             throw new IOException("a Gemini stream frame is not a JSON object");
         }

@@ -1,7 +1,5 @@
 package dev.tollgate.providers.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.json.JsonCodec;
 import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
@@ -19,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OpenAiChunkStream implements ChunkStream {
 
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
     private final InputStream body;
     private final SseReader reader;
     private final boolean clientWantsUsage;
@@ -35,7 +35,7 @@ public final class OpenAiChunkStream implements ChunkStream {
     public byte[] next() throws IOException {
         while (true) {
             SseReader.Event event = reader.next();
-            if (event != null && "[DONE]".equals(event.data())) {
+            if (event != null && event.dataEquals(DONE)) {
                 return null;
             }
             if (event == null) {
@@ -45,25 +45,21 @@ public final class OpenAiChunkStream implements ChunkStream {
                 }
                 throw new EOFException("upstream stream ended before it finished");
             }
-            byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
-            JsonNode chunk = JsonCodec.parse(data);
-            if (chunk == null || !chunk.isObject()) {
-                throw new IOException("the upstream sent a chunk that is not a JSON object");
+            byte[] data = event.bytes();
+            OpenAiAnswerScan chunk;
+            try {
+                chunk = OpenAiAnswerScan.of(data);
+            } catch (IOException e) {
+                throw new IOException("the upstream sent a chunk that is not a JSON object", e);
             }
-            if (chunk.hasNonNull("error")) {
+            if (chunk.error()) {
                 throw new IOException("the upstream reported an error mid-stream");
             }
-            for (JsonNode choice : chunk.path("choices")) {
-                if (choice.hasNonNull("finish_reason")) {
-                    finished = true;
-                }
+            finished |= chunk.finished();
+            if (chunk.usage() != null) {
+                usage = Usage.fromOpenAi(chunk.usage());
             }
-            JsonNode usageNode = chunk.get("usage");
-            boolean hasUsage = usageNode != null && usageNode.isObject();
-            if (hasUsage) {
-                usage = Usage.fromOpenAi(usageNode);
-            }
-            if (chunk.path("choices").isEmpty() && (!hasUsage || !clientWantsUsage)) {
+            if (chunk.choices() == 0 && (chunk.usage() == null || !clientWantsUsage)) {
                 // Either the usage chunk only the gateway asked for, or a chunk OpenAI's format does not define:
                 // Azure opens its streams with one holding only prompt_filter_results (empty id and object).
                 continue;

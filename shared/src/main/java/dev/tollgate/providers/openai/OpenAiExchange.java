@@ -62,16 +62,17 @@ public final class OpenAiExchange {
             throw errors.classify(provider, response.statusCode(), response.headers(), response.body(),
                     call.credential());
         }
-        JsonNode parsed;
+        // The answer goes back as the upstream sent it: read what metering needs without building its tree.
+        OpenAiAnswerScan answer;
         try {
-            parsed = JsonCodec.parse(response.body());
+            answer = OpenAiAnswerScan.of(response.body());
         } catch (IOException e) {
             throw ProviderError.malformedResponse(provider, e);
         }
-        if (parsed == null || !parsed.isObject() || !parsed.has("choices")) {
+        if (!answer.hasChoices()) {
             throw ProviderError.malformedResponse(provider, null);
         }
-        return new ChatResult(response.body(), Usage.fromOpenAi(parsed.get("usage")));
+        return new ChatResult(response.body(), Usage.fromOpenAi(answer.usage()));
     }
 
     /** Opens a streamed request; returns once the upstream answered 2xx. */
