@@ -22,6 +22,8 @@ final class Connection implements Runnable {
     private final HttpHandler handler;
     private final Limits limits;
     private final Http1Server server;
+    /** Set once {@link #serve()} has the socket's output; read by the server's write sweep. */
+    private volatile WatchedOutputStream output;
 
     Connection(Socket socket, HttpHandler handler, Limits limits, Http1Server server) {
         this.socket = socket;
@@ -51,7 +53,8 @@ final class Connection implements Runnable {
 
     private void serve() throws IOException {
         RequestReader reader = new RequestReader(socket);
-        ResponseWriter writer = new ResponseWriter(socket.getOutputStream());
+        output = new WatchedOutputStream(socket.getOutputStream());
+        ResponseWriter writer = new ResponseWriter(output);
         int idle = (int) limits.idleTimeout().toMillis();
         int read = (int) limits.readTimeout().toMillis();
         long headNanos = limits.headTimeout().toNanos();
@@ -120,6 +123,12 @@ final class Connection implements Runnable {
     private static GatewayResponse error(ClientError e) {
         return new GatewayResponse.Buffered(e.status(), Map.of("Content-Type", "application/json"),
                 ErrorBody.bytes(e));
+    }
+
+    /** Whether a write to the client has been blocked for longer than {@code timeoutNanos}. */
+    boolean writeStuck(long now, long timeoutNanos) {
+        WatchedOutputStream watched = output;
+        return watched != null && watched.stuck(now, timeoutNanos);
     }
 
     void closeQuietly() {

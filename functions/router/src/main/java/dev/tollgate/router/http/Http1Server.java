@@ -1,19 +1,24 @@
 package dev.tollgate.router.http;
 
+import dev.tollgate.core.DaemonTimer;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A small HTTP/1.1 server: one accept thread, and one platform thread per connection doing blocking reads and
  * writes on its socket. No selector and no hand-off between threads, which is what made the JDK's server add
  * about 0.1 ms per request (and virtual threads add a poller-to-carrier hop). Nagle is off on every connection, so
  * each flush of a stream is sent at once. At most {@link Limits#maxConnections()} connections are served; beyond
- * that the accept loop waits.
+ * that the accept loop waits. Reads time out on the socket; writes are watched by one periodic sweep on the
+ * process's timer thread, which closes a connection whose write has been blocked past {@link Limits#writeTimeout()}.
  */
 public final class Http1Server implements AutoCloseable {
 
@@ -26,6 +31,7 @@ public final class Http1Server implements AutoCloseable {
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closing;
+    private volatile ScheduledFuture<?> writeSweep;
 
     /** Binds at once (port 0: an ephemeral port, see {@link #port()}); serves after {@link #start()}. */
     public Http1Server(InetSocketAddress address, HttpHandler handler, Limits limits) throws IOException {
@@ -41,6 +47,14 @@ public final class Http1Server implements AutoCloseable {
 
     public Http1Server start() {
         acceptor.start();
+        long timeout = limits.writeTimeout().toNanos();
+        if (timeout > 0) {
+            // A quarter of the timeout between sweeps (at most 1 s, at least 10 ms): a stuck write is closed
+            // between 1x and 1.25x the timeout.
+            long every = Math.clamp(timeout / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+            writeSweep = DaemonTimer.get().scheduleWithFixedDelay(() -> closeStuckWrites(timeout), every, every,
+                    TimeUnit.NANOSECONDS);
+        }
         return this;
     }
 
@@ -52,6 +66,10 @@ public final class Http1Server implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        ScheduledFuture<?> sweep = writeSweep;
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
         try {
             listener.close();
         } catch (IOException ignored) {
@@ -77,6 +95,15 @@ public final class Http1Server implements AutoCloseable {
     void ended(Connection connection) {
         if (open.remove(connection)) {
             slots.release();
+        }
+    }
+
+    private void closeStuckWrites(long timeoutNanos) {
+        long now = System.nanoTime();
+        for (Connection connection : open) {
+            if (connection.writeStuck(now, timeoutNanos)) {
+                connection.closeQuietly();
+            }
         }
     }
 

@@ -138,7 +138,8 @@ class Http1ServerConnectionTest extends ServerTest {
     @Test
     void aClientThatStopsMidHeadIsDroppedAfterTheHeadTimeout() throws IOException {
         int port = start(TestHandler.echo(),
-                new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofSeconds(10)));
+                new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofSeconds(10),
+                        Duration.ofSeconds(10)));
         try (RawClient client = new RawClient(port)) {
             client.send("GET /x HTTP/1.1\r\nHost: ");
             long started = System.nanoTime();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -118,5 +119,56 @@ class Http1ServerStreamingTest extends ServerTest {
         thread.get().join(5000);
         assertFalse(thread.get().isAlive(), "the connection thread ended");
         assertTrue(thread.get().getName().startsWith("tollgate-conn-"), thread.get().getName());
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAfterTheWriteTimeoutAndItsThreadEnds() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        CountDownLatch bodyEnded = new CountDownLatch(1);
+        byte[] event = ascii("data: " + "x".repeat(8_000) + "\n\n");
+        TestHandler handler = new TestHandler(r -> stream(out -> {
+            thread.set(Thread.currentThread());
+            try {
+                // Far more than socket buffers hold: with the client not reading, a write blocks.
+                for (int i = 0; i < 1_000_000; i++) {
+                    out.write(event);
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                failure.set(e);
+                throw e;
+            } finally {
+                bodyEnded.countDown();
+            }
+        }));
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS.withWriteTimeout(Duration.ofMillis(300))))) {
+            client.send("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+            client.readHead(); // and then reads nothing more, staying connected
+            assertTrue(bodyEnded.await(10, TimeUnit.SECONDS), "the blocked write was ended");
+            assertInstanceOf(IOException.class, failure.get(), "the write failed with an IOException");
+            thread.get().join(5000);
+            assertFalse(thread.get().isAlive(), "the connection thread ended while the client was still there");
+        }
+    }
+
+    @Test
+    void aSlowButReadingClientIsNotCutOffByTheWriteTimeout() throws Exception {
+        TestHandler handler = new TestHandler(r -> stream(out -> {
+            for (int i = 0; i < 5; i++) {
+                out.write(ascii("data: " + i + "\n\n"));
+                out.flush();
+                try {
+                    Thread.sleep(150); // the whole stream outlasts the timeout; no single write does
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+        }));
+        try (RawClient client = new RawClient(start(handler, TEST_LIMITS.withWriteTimeout(Duration.ofMillis(200))))) {
+            client.send("GET /s HTTP/1.1\r\nConnection: close\r\n\r\n");
+            String all = client.readToEnd();
+            assertTrue(all.endsWith("data: 4\n\n\r\n0\r\n\r\n"), all);
+        }
     }
 }

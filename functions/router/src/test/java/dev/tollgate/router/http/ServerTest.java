@@ -10,8 +10,8 @@ import java.time.Duration;
 abstract class ServerTest {
 
     /** A 1 KiB body limit, 64 connections, 10 s for every timeout. */
-    static final Limits TEST_LIMITS =
-            new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    static final Limits TEST_LIMITS = new Limits(1024, 64, Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     Http1Server server;
 
