@@ -6,16 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.JsonCodec;
-import dev.tollgate.providers.ChunkStream;
 import dev.tollgate.providers.FinishReasons;
-import dev.tollgate.providers.LookaheadFailure;
+import dev.tollgate.providers.LookaheadChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 import dev.tollgate.secrets.Credential;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +26,7 @@ import java.util.Optional;
  * ends before message_stop and an unreadable chunk all throw {@link AnthropicStreamException}: a broken answer
  * never looks finished.
  */
-final class AnthropicStreamTranslator implements ChunkStream {
+final class AnthropicStreamTranslator extends LookaheadChunkStream {
 
     private final InputStream body;
     private final SseReader reader;
@@ -38,14 +36,11 @@ final class AnthropicStreamTranslator implements ChunkStream {
     private final Optional<Credential> credential;
     private final AnthropicErrorClassifier errors;
     private final AnthropicUsage usage = new AnthropicUsage();
-    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     /** Anthropic content-block index -> OpenAI tool_calls index (tool calls count from 0 among tool blocks). */
     private final Map<Integer, Integer> toolIndexes = new HashMap<>();
     private String id;
     private String model;
     private String stopReason;
-    private boolean finished;
-    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
 
     AnthropicStreamTranslator(InputStream body, String provider, long created, boolean clientWantsUsage,
                               Optional<Credential> credential, AnthropicErrorClassifier errors) {
@@ -59,19 +54,17 @@ final class AnthropicStreamTranslator implements ChunkStream {
     }
 
     @Override
-    public byte[] next() throws IOException {
-        lookaheadFailure.throwIfPresent();
-        while (pending.isEmpty()) {
-            if (finished) {
-                return null;
-            }
-            SseReader.Event event = reader.next();
-            if (event == null) {
-                throw new AnthropicStreamException("the Anthropic stream ended before message_stop", null);
-            }
-            handle(event);
+    protected void step() throws IOException {
+        SseReader.Event event = reader.next();
+        if (event == null) {
+            throw new AnthropicStreamException("the Anthropic stream ended before message_stop", null);
         }
-        return pending.poll();
+        handle(event);
+    }
+
+    @Override
+    protected boolean eventReady() {
+        return reader.hasBufferedEvent();
     }
 
     private void handle(SseReader.Event event) throws IOException {
@@ -112,7 +105,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
         model = message.path("model").asText("");
         usage.update(message.get("usage"));
         ObjectNode delta = JsonCodec.object().put("role", "assistant").put("content", "");
-        emit(delta, null);
+        emitDelta(delta, null);
     }
 
     private void blockStart(int index, JsonNode block) {
@@ -120,7 +113,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
             case "text" -> {
                 String text = block.path("text").asText("");
                 if (!text.isEmpty()) {
-                    emit(JsonCodec.object().put("content", text), null);
+                    emitDelta(JsonCodec.object().put("content", text), null);
                 }
             }
             case "tool_use" -> {
@@ -144,7 +137,7 @@ final class AnthropicStreamTranslator implements ChunkStream {
             case "text_delta" -> {
                 String text = delta.path("text").asText("");
                 if (!text.isEmpty()) {
-                    emit(JsonCodec.object().put("content", text), null);
+                    emitDelta(JsonCodec.object().put("content", text), null);
                 }
             }
             case "input_json_delta" -> {
@@ -163,44 +156,27 @@ final class AnthropicStreamTranslator implements ChunkStream {
     }
 
     private void stop() {
-        emit(JsonCodec.object(), stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
+        emitDelta(JsonCodec.object(), stopReason == null ? "stop" : FinishReasons.toOpenAi(stopReason));
         if (clientWantsUsage) {
             ObjectNode last = OpenAiShapes.usageChunk(id, created, model, OpenAiShapes.usage(usage.toUsage()));
-            pending.add(JsonCodec.bytes(last));
+            emit(JsonCodec.bytes(last));
         }
-        finished = true;
+        end();
     }
 
     private void emitToolCall(ObjectNode call) {
         ObjectNode delta = JsonCodec.object();
         ArrayNode calls = delta.putArray("tool_calls");
         calls.add(call);
-        emit(delta, null);
+        emitDelta(delta, null);
     }
 
-    private void emit(ObjectNode delta, String finishReason) {
+    private void emitDelta(ObjectNode delta, String finishReason) {
         ObjectNode chunk = OpenAiShapes.deltaChoice(OpenAiShapes.chunk(id, created, model), delta, finishReason);
         if (clientWantsUsage) {
             chunk.putNull("usage");
         }
-        pending.add(JsonCodec.bytes(chunk));
-    }
-
-    /**
-     * Handles the events already received until one yields a chunk: an event that yields none (ping, a block's start
-     * or stop) must not make the writer hold back its flush while the next delta is still on the wire.
-     */
-    @Override
-    public boolean hasBufferedChunk() {
-        try {
-            while (pending.isEmpty() && !finished && !lookaheadFailure.present()
-                    && reader.hasBufferedEvent()) {
-                handle(reader.next());
-            }
-        } catch (IOException | RuntimeException e) {
-            lookaheadFailure.keep(e);
-        }
-        return !pending.isEmpty() || finished || lookaheadFailure.present();
+        emit(JsonCodec.bytes(chunk));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.tollgate.providers.bedrock;
 
-import dev.tollgate.providers.ChunkStream;
-import dev.tollgate.providers.LookaheadFailure;
+import dev.tollgate.providers.LookaheadChunkStream;
 import dev.tollgate.providers.Usage;
 import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 
@@ -9,8 +8,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -18,15 +15,12 @@ import java.util.concurrent.TimeoutException;
  * ends without Bedrock's messageStop event throws {@link IOException} from {@link #next()}, so the client sees an
  * error event rather than an answer that silently stops short.
  */
-final class BedrockChunkStream implements ChunkStream {
+final class BedrockChunkStream extends LookaheadChunkStream {
 
     private final EventBridge events;
     private final ConverseStreamTranslator translator;
     private final Duration idleTimeout;
-    private final Deque<byte[]> pending = new ArrayDeque<>();
     private boolean stopped;
-    private boolean finished;
-    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
 
     BedrockChunkStream(EventBridge events, ConverseStreamTranslator translator, Duration idleTimeout) {
         this.events = events;
@@ -35,43 +29,22 @@ final class BedrockChunkStream implements ChunkStream {
     }
 
     @Override
-    public byte[] next() throws IOException {
-        lookaheadFailure.throwIfPresent();
-        while (pending.isEmpty()) {
-            if (finished) {
-                return null;
-            }
-            EventBridge.Item item;
-            try {
-                item = events.take(idleTimeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                events.cancel();
-                throw new InterruptedIOException("interrupted while waiting for Bedrock");
-            }
-            handle(item);
-        }
-        return pending.poll();
-    }
-
-    /**
-     * Translates the events already received until one yields a chunk, so an event that yields none (a block's
-     * start or stop, metadata) does not make the writer hold back its flush while the next one is on its way.
-     */
-    @Override
-    public boolean hasBufferedChunk() {
+    protected void step() throws IOException {
+        EventBridge.Item item;
         try {
-            while (pending.isEmpty() && !finished && !lookaheadFailure.present() && events.hasQueued()) {
-                handle(events.take(Duration.ZERO));
-            }
-        } catch (IOException | RuntimeException e) {
-            lookaheadFailure.keep(e);
+            item = events.take(idleTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             events.cancel();
-            lookaheadFailure.keep(new InterruptedIOException("interrupted while waiting for Bedrock"));
+            throw new InterruptedIOException("interrupted while waiting for Bedrock");
         }
-        return !pending.isEmpty() || finished || lookaheadFailure.present();
+        handle(item);
+    }
+
+    /** An event already queued, which {@link EventBridge#take} returns at once. */
+    @Override
+    protected boolean eventReady() {
+        return events.hasQueued();
     }
 
     private void handle(EventBridge.Item item) throws IOException {
@@ -80,16 +53,16 @@ final class BedrockChunkStream implements ChunkStream {
                 if (event.event() instanceof MessageStopEvent) {
                     stopped = true;
                 }
-                pending.addAll(translator.translate(event.event()));
+                translator.translate(event.event()).forEach(this::emit);
             }
             case EventBridge.End end -> {
-                finished = true;
+                end();
                 if (!stopped) {
                     throw new IOException("Bedrock stream ended before its messageStop event");
                 }
             }
             case EventBridge.Failure failure -> {
-                finished = true;
+                end();
                 events.cancel();
                 throw failure(failure.error());
             }
@@ -114,7 +87,7 @@ final class BedrockChunkStream implements ChunkStream {
 
     @Override
     public void close() {
-        if (!finished) {
+        if (!ended()) {
             events.cancel();
         }
     }

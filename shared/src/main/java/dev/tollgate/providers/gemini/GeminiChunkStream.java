@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.errors.ProviderError;
 import dev.tollgate.json.JsonCodec;
-import dev.tollgate.providers.ChunkStream;
-import dev.tollgate.providers.LookaheadFailure;
+import dev.tollgate.providers.LookaheadChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * Gemini's {@code streamGenerateContent?alt=sse} as OpenAI chunks. Each SSE frame is a whole
@@ -24,21 +21,18 @@ import java.util.Deque;
  * the finish_reason on its own chunk, and (when the client asked) a usage chunk from the last usageMetadata.
  * A stream that ends before any finish reason was cut short and fails rather than passing as a shorter answer.
  */
-final class GeminiChunkStream implements ChunkStream {
+final class GeminiChunkStream extends LookaheadChunkStream {
 
     private final InputStream body;
     private final SseReader reader;
     private final boolean clientWantsUsage;
     private final long created;
-    private final Deque<byte[]> pending = new ArrayDeque<>();
     private String model;
     private String id;
     private JsonNode primed;
     private JsonNode usageMetadata;
     private boolean roleSent;
     private boolean finished;
-    private boolean ended;
-    private final LookaheadFailure lookaheadFailure = new LookaheadFailure();
     private int toolCalls;
 
     GeminiChunkStream(InputStream body, String model, long created, boolean clientWantsUsage) {
@@ -72,51 +66,25 @@ final class GeminiChunkStream implements ChunkStream {
     }
 
     @Override
-    public byte[] next() throws IOException {
-        lookaheadFailure.throwIfPresent();
-        while (true) {
-            if (!pending.isEmpty()) {
-                return pending.poll();
-            }
-            if (ended) {
-                return null;
-            }
-            JsonNode frame = primed != null ? primed : frame();
-            primed = null;
-            if (frame == null) {
-                if (!finished) {
-                    throw new IOException("the Gemini stream ended before a finish reason");
-                }
-                if (clientWantsUsage) {
-                    pending.add(usageChunk());
-                }
-                ended = true;
-                continue;
-            }
+    protected void step() throws IOException {
+        JsonNode frame = primed != null ? primed : frame();
+        primed = null;
+        if (frame != null) {
             translate(frame);
+            return;
         }
+        if (!finished) {
+            throw new IOException("the Gemini stream ended before a finish reason");
+        }
+        if (clientWantsUsage) {
+            emit(usageChunk());
+        }
+        end();
     }
 
-    /**
-     * Translates the frames already received until one yields a chunk, so a frame that yields none does not make the
-     * writer hold back its flush while the next one is still on the wire.
-     */
     @Override
-    public boolean hasBufferedChunk() {
-        try {
-            while (pending.isEmpty() && !ended && !lookaheadFailure.present()
-                    && (primed != null || reader.hasBufferedEvent())) {
-                JsonNode frame = primed != null ? primed : frame();
-                primed = null;
-                if (frame == null) {
-                    break; // cannot happen for a buffered event; next() handles the end
-                }
-                translate(frame);
-            }
-        } catch (IOException | RuntimeException e) {
-            lookaheadFailure.keep(e);
-        }
-        return !pending.isEmpty() || ended || lookaheadFailure.present();
+    protected boolean eventReady() {
+        return primed != null || reader.hasBufferedEvent();
     }
 
     private JsonNode frame() throws IOException {
@@ -171,7 +139,7 @@ final class GeminiChunkStream implements ChunkStream {
                     indexed.setAll(call);
                 }
             }
-            pending.add(chunk(delta, null));
+            emit(chunk(delta, null));
             roleSent = true;
         }
         if (piece.finishReason() != null) {
@@ -186,7 +154,7 @@ final class GeminiChunkStream implements ChunkStream {
             delta.putNull("content");
             roleSent = true;
         }
-        pending.add(chunk(delta, reason));
+        emit(chunk(delta, reason));
         finished = true;
     }
 
