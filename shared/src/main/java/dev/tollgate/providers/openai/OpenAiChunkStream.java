@@ -1,6 +1,6 @@
 package dev.tollgate.providers.openai;
 
-import dev.tollgate.providers.ChunkStream;
+import dev.tollgate.providers.LookaheadChunkStream;
 import dev.tollgate.providers.SseReader;
 import dev.tollgate.providers.Usage;
 
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * (Azure's prompt-filter annotation) is dropped too, as no OpenAI client expects it. A stream that ends before
  * {@code [DONE]} and before any finish_reason was cut short: that is an error, never a quietly shorter answer.
  */
-public final class OpenAiChunkStream implements ChunkStream {
+public final class OpenAiChunkStream extends LookaheadChunkStream {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
@@ -32,44 +32,43 @@ public final class OpenAiChunkStream implements ChunkStream {
     }
 
     @Override
-    public byte[] next() throws IOException {
-        while (true) {
-            SseReader.Event event = reader.next();
-            if (event != null && event.dataEquals(DONE)) {
-                return null;
-            }
-            if (event == null) {
-                // A body that ends without [DONE] and before any finish_reason was cut short, not complete.
-                if (finished) {
-                    return null;
-                }
+    protected void step() throws IOException {
+        SseReader.Event event = reader.next();
+        if (event == null) {
+            // A body that ends without [DONE] and before any finish_reason was cut short, not complete.
+            if (!finished) {
                 throw new EOFException("upstream stream ended before it finished");
             }
-            byte[] data = event.bytes();
-            OpenAiAnswerScan chunk;
-            try {
-                chunk = OpenAiAnswerScan.of(data);
-            } catch (IOException e) {
-                throw new IOException("the upstream sent a chunk that is not a JSON object", e);
-            }
-            if (chunk.error()) {
-                throw new IOException("the upstream reported an error mid-stream");
-            }
-            finished |= chunk.finished();
-            if (chunk.usage() != null) {
-                usage = Usage.fromOpenAi(chunk.usage());
-            }
-            if (chunk.choices() == 0 && (chunk.usage() == null || !clientWantsUsage)) {
-                // Either the usage chunk only the gateway asked for, or a chunk OpenAI's format does not define:
-                // Azure opens its streams with one holding only prompt_filter_results (empty id and object).
-                continue;
-            }
-            return data;
+            end();
+            return;
+        }
+        if (event.dataEquals(DONE)) {
+            end();
+            return;
+        }
+        byte[] data = event.bytes();
+        OpenAiAnswerScan chunk;
+        try {
+            chunk = OpenAiAnswerScan.of(data);
+        } catch (IOException e) {
+            throw new IOException("the upstream sent a chunk that is not a JSON object", e);
+        }
+        if (chunk.error()) {
+            throw new IOException("the upstream reported an error mid-stream");
+        }
+        finished |= chunk.finished();
+        if (chunk.usage() != null) {
+            usage = Usage.fromOpenAi(chunk.usage());
+        }
+        // Not forwarded: the usage chunk only the gateway asked for, or a chunk OpenAI's format does not define
+        // (Azure opens its streams with one holding only prompt_filter_results, empty id and object).
+        if (chunk.choices() > 0 || (chunk.usage() != null && clientWantsUsage)) {
+            emit(data);
         }
     }
 
     @Override
-    public boolean hasBufferedChunk() {
+    protected boolean eventReady() {
         return reader.hasBufferedEvent();
     }
 
