@@ -87,13 +87,15 @@ public final class SseReader {
     }
 
     /**
-     * Whether a whole further event (a field line, then the blank line that ends it) has already arrived and is
-     * waiting in the buffer, so that {@link #next()} will return it without waiting on the stream. A writer that
-     * forwards events can hold its flush back while this is true: nothing it holds back waits for the network.
+     * Whether a whole further event (a {@code data} line, then the blank line that ends it) has already arrived and
+     * is waiting in the buffer, so that {@link #next()} will return it without waiting on the stream. A block of
+     * other fields only ({@code event:}, {@code id:}, {@code retry:}) is no event: {@link #next()} reads past it. A
+     * writer that forwards events can hold its flush back while this is true: nothing it holds back waits for the
+     * network.
      */
     public boolean hasBufferedEvent() {
         boolean lineStart = true;
-        boolean sawField = false;
+        boolean sawData = false;
         boolean skipLf = skipLineFeed;
         for (int i = position; i < limit; i++) {
             byte b = buffer[i];
@@ -104,19 +106,29 @@ public final class SseReader {
                 }
             }
             if (b == '\n' || b == '\r') {
-                if (lineStart && sawField) {
+                if (lineStart && sawData) {
                     return true;
                 }
                 lineStart = true;
                 skipLf = b == '\r';
             } else {
-                if (lineStart && b != ':') {
-                    sawField = true;
+                if (lineStart && isDataLine(i)) {
+                    sawData = true;
                 }
                 lineStart = false;
             }
         }
         return false;
+    }
+
+    /** Whether the buffered line starting at {@code at} is a {@code data} field (a line not yet whole is not). */
+    private boolean isDataLine(int at) {
+        int end = at + DATA.length;
+        if (end >= limit || !Arrays.equals(buffer, at, end, DATA, 0, DATA.length)) {
+            return false;
+        }
+        byte after = buffer[end];
+        return after == ':' || after == '\r' || after == '\n';
     }
 
     /** The next complete event, or null at the end of the stream. */

@@ -80,4 +80,20 @@ class SseReaderTest {
         assertEquals("3", reader.next().data());
         assertFalse(reader.hasBufferedEvent());
     }
+
+    @Test
+    void aBlockWithoutDataIsNoBufferedEventSinceNextReadsPastIt() throws IOException {
+        SseReader reader = new SseReader(trickle("data: 1\n\nid: 7\nevent: ping\n\nretry: 10\n\ndata\n\n", 8192));
+        assertEquals("1", reader.next().data());
+        assertTrue(reader.hasBufferedEvent(), "a bare 'data' line counts: its event has empty data");
+        assertEquals(new SseReader.Event(null, ""), reader.next(), "the blocks without data were skipped");
+        assertFalse(reader.hasBufferedEvent());
+    }
+
+    @Test
+    void onlyFieldBlocksWithoutDataAreNotReportedAsAnEvent() throws IOException {
+        SseReader reader = new SseReader(trickle("data: 1\n\nevent: ping\n\nid: 2\n\ndatum: x\n\n", 8192));
+        assertEquals("1", reader.next().data());
+        assertFalse(reader.hasBufferedEvent(), "next() would wait on the stream after these blocks");
+    }
 }
