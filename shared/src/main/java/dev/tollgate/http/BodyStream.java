@@ -68,6 +68,14 @@ final class BodyStream extends InputStream {
         }
         reading.lock();
         try {
+            // Again under the lock: a close on another thread (the stream watchdog, the server's write sweep) may
+            // have finished the body meanwhile and given the connection to the pool for another request.
+            if (ended) {
+                return -1;
+            }
+            if (closed) {
+                throw new IOException("stream closed");
+            }
             return readFramed(target, offset, length);
         } catch (IOException | RuntimeException e) {
             abandon();

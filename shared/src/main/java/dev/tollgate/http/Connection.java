@@ -121,14 +121,6 @@ final class Connection {
         return true;
     }
 
-    /** One byte, or -1 at the end of the stream. */
-    int read() throws IOException {
-        if (position == limit && !fill()) {
-            return -1;
-        }
-        return buffer[position++] & 0xff;
-    }
-
     /** Up to {@code length} bytes (at least one unless at the end: -1). */
     int read(byte[] target, int offset, int length) throws IOException {
         if (position == limit) {
