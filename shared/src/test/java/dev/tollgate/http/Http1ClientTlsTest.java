@@ -152,9 +152,12 @@ class Http1ClientTlsTest {
             return clientContext;
         });
         assertEquals(0, builds.get());
+        int before = server.accepts.get();
         client.send(request("localhost", server));
+        client.closeIdle(); // the second request needs a new connection and handshake of its own
         client.send(request("localhost", server));
-        assertEquals(1, builds.get());
+        assertEquals(before + 2, server.accepts.get(), "two TLS connections");
+        assertEquals(1, builds.get(), "one context for both");
         client.closeIdle();
     }
 }
