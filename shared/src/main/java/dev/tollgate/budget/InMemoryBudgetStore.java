@@ -24,7 +24,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
     private final int ledgerEntries;
 
     /** Entries {@link #ledger(String)} keeps by default: enough for tests and an in-process reconciler. */
-    public static final int DEFAULT_LEDGER_ENTRIES = 10_000;
+    private static final int DEFAULT_LEDGER_ENTRIES = 10_000;
 
     public InMemoryBudgetStore() {
         this(DEFAULT_LEDGER_ENTRIES);

@@ -106,8 +106,8 @@ public final class GatewayFactory {
         // One client for every table, so that priming warms the very client the request path uses.
         Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> dynamoDb(env));
         Budgets budgets = budgets(env, dynamo, clock, log);
-        ChatRouter router = router(config, providers(clock, upstreamClient(env)), credentials, cooldowns(env, dynamo, clock), budgets,
-                clock, new SplittableRandom(), Sleeper.REAL, log);
+        ChatRouter router = router(config, providers(clock, upstreamClient(env)), credentials,
+                cooldowns(env, dynamo, clock), budgets, clock, new SplittableRandom(), Sleeper.REAL, log);
         return new Setup(new Gateway(config, new GatewayKeys(keys(config, env, dynamo, clock), clock), router, log),
                 config, demoKey, secrets, tableProbe(env, dynamo));
     }

@@ -24,8 +24,8 @@ public record GatewayRequest(String method, String path, Map<String, String> hea
     }
 
     /**
-     * Headers by case-insensitive name. A map already folded that way (the local server builds one while it parses,
-     * keeping each name's first value) is only wrapped read-only, not copied again on every request.
+     * Headers by case-insensitive name, read-only. A map already folded that way (the local server builds one while
+     * it parses, keeping each name's first value) is only wrapped, not copied again on every request.
      */
     private static Map<String, String> folded(Map<String, String> headers) {
         if (headers instanceof SortedMap<String, String> sorted
@@ -36,7 +36,7 @@ public record GatewayRequest(String method, String path, Map<String, String> hea
         if (headers != null) {
             folded.putAll(headers);
         }
-        return folded;
+        return Collections.unmodifiableSortedMap(folded);
     }
 
     /** Header value by case-insensitive name, or null. */

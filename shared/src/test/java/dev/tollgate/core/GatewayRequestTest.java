@@ -2,6 +2,7 @@ package dev.tollgate.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,12 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class GatewayRequestTest {
 
     @Test
-    void aPlainMapIsFoldedSoAnyCaseFindsTheHeader() {
-        GatewayRequest request = new GatewayRequest("post", "/v1/x", Map.of("Authorization", "Bearer k"), null);
+    void aPlainMapIsCopiedFoldedSoAnyCaseFindsTheHeaderAndTheRequestCannotBeChanged() {
+        Map<String, String> given = new HashMap<>(Map.of("Authorization", "Bearer k"));
+        GatewayRequest request = new GatewayRequest("post", "/v1/x", given, null);
         assertEquals("POST", request.method());
         assertEquals("Bearer k", request.header("authorization"));
         assertEquals("Bearer k", request.header("AUTHORIZATION"));
         assertEquals(0, request.body().length);
+        given.put("Authorization", "Bearer other");
+        assertEquals("Bearer k", request.header("authorization"), "a copy: the caller's map no longer matters");
+        assertThrows(UnsupportedOperationException.class, () -> request.headers().put("x-api-key", "other"));
     }
 
     @Test
@@ -29,5 +34,7 @@ class GatewayRequestTest {
         assertEquals("first", request.header("x-api-key"));
         assertNull(request.header("authorization"));
         assertThrows(UnsupportedOperationException.class, () -> request.headers().put("x-api-key", "other"));
+        parsed.put("Authorization", "Bearer k");
+        assertEquals("Bearer k", request.header("authorization"), "wrapped, not copied: the server's map shows through");
     }
 }

@@ -129,17 +129,17 @@ public final class LocalServer implements AutoCloseable {
 
     public static void main(String[] args) throws IOException {
         GatewayFactory.noSilentPostRetries();
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        String host = System.getenv().getOrDefault("TOLLGATE_HOST", "127.0.0.1");
+        Map<String, String> env = System.getenv();
+        int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
+        String host = env.getOrDefault("TOLLGATE_HOST", "127.0.0.1");
         GatewayFactory.Setup setup;
         try {
-            setup = GatewayFactory.fromEnvironment(System.getenv(), RequestLog.stdout());
+            setup = GatewayFactory.fromEnvironment(env, RequestLog.stdout());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
-        Map<String, String> env = System.getenv();
         Priming priming = new Priming(Priming.coreDoor(), setup.secrets(), env.get("TOLLGATE_PROVIDER_SECRET"),
                 setup.tableProbe(), RequestLog.stdout());
         LocalServer server = new LocalServer(setup.gateway(), host, port, limitsFor(env))

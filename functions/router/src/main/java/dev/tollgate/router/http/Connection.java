@@ -32,10 +32,6 @@ final class Connection implements Runnable {
         this.server = server;
     }
 
-    Socket socket() {
-        return socket;
-    }
-
     @Override
     public void run() {
         try {
