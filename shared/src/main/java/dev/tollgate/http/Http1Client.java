@@ -17,7 +17,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
@@ -368,23 +367,23 @@ public final class Http1Client implements UpstreamClient {
     }
 
     /** The parts of a response head the client needs. */
-    private record Head(int status, HttpHeaders headers, BodyStream.Framing framing, long length, boolean keepAlive) {
+    private record Head(int status, Map<String, List<String>> headers, BodyStream.Framing framing, long length,
+                        boolean keepAlive) {
 
         static Head of(int status, boolean http10, Map<String, List<String>> fields, String method) throws IOException {
-            HttpHeaders headers = HttpHeaders.of(fields, (a, b) -> true);
             boolean keepAlive = http10 ? hasToken(fields.get("Connection"), "keep-alive")
                     : !hasToken(fields.get("Connection"), "close");
             if ("HEAD".equals(method) || status == 204 || status == 304) {
-                return new Head(status, headers, BodyStream.Framing.LENGTH, 0, keepAlive);
+                return new Head(status, fields, BodyStream.Framing.LENGTH, 0, keepAlive);
             }
             List<String> encodings = fields.get("Transfer-Encoding");
             if (encodings != null) {
                 String last = lastToken(encodings);
                 // With a Content-Length as well, the message was framed ambiguously: not reused (RFC 9112 6.3).
                 return "chunked".equalsIgnoreCase(last)
-                        ? new Head(status, headers, BodyStream.Framing.CHUNKED, -1,
+                        ? new Head(status, fields, BodyStream.Framing.CHUNKED, -1,
                                 keepAlive && fields.get("Content-Length") == null)
-                        : new Head(status, headers, BodyStream.Framing.UNTIL_CLOSE, -1, false);
+                        : new Head(status, fields, BodyStream.Framing.UNTIL_CLOSE, -1, false);
             }
             List<String> lengths = fields.get("Content-Length");
             if (lengths != null) {
@@ -398,9 +397,9 @@ public final class Http1Client implements UpstreamClient {
                         length = parsed;
                     }
                 }
-                return new Head(status, headers, BodyStream.Framing.LENGTH, length, keepAlive);
+                return new Head(status, fields, BodyStream.Framing.LENGTH, length, keepAlive);
             }
-            return new Head(status, headers, BodyStream.Framing.UNTIL_CLOSE, -1, false);
+            return new Head(status, fields, BodyStream.Framing.UNTIL_CLOSE, -1, false);
         }
 
         private static long parseLength(String value) throws IOException {

@@ -37,14 +37,14 @@ public final class JdkUpstreamClient implements UpstreamClient {
     @Override
     public UpstreamResponse<byte[]> send(UpstreamRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = client.get().send(jdk(request), HttpResponse.BodyHandlers.ofByteArray());
-        return new UpstreamResponse<>(response.statusCode(), response.headers(), response.body());
+        return new UpstreamResponse<>(response.statusCode(), response.headers().map(), response.body());
     }
 
     @Override
     public UpstreamResponse<InputStream> stream(UpstreamRequest request) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = client.get().send(jdk(request),
                 HttpResponse.BodyHandlers.ofInputStream());
-        return new UpstreamResponse<>(response.statusCode(), response.headers(), response.body());
+        return new UpstreamResponse<>(response.statusCode(), response.headers().map(), response.body());
     }
 
     private static HttpRequest jdk(UpstreamRequest request) {

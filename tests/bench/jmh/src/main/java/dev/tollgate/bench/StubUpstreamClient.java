@@ -29,11 +29,11 @@ final class StubUpstreamClient implements UpstreamClient {
 
     @Override
     public UpstreamResponse<byte[]> send(UpstreamRequest request) {
-        return new UpstreamResponse<>(200, HEADERS, COMPLETION);
+        return new UpstreamResponse<>(200, HEADERS.map(), COMPLETION);
     }
 
     @Override
     public UpstreamResponse<InputStream> stream(UpstreamRequest request) {
-        return new UpstreamResponse<>(200, HEADERS, new ByteArrayInputStream(COMPLETION));
+        return new UpstreamResponse<>(200, HEADERS.map(), new ByteArrayInputStream(COMPLETION));
     }
 }
