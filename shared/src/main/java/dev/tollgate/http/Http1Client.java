@@ -48,8 +48,6 @@ public final class Http1Client implements UpstreamClient {
     private static final int MAX_HEADERS = 256;
     private static final int MAX_INTERIM = 16;
     private static final String[] ALPN = {"http/1.1"};
-    /** Requests up to this size are written at once without a write timer: socket buffers take them whole. */
-    private static final int SMALL_REQUEST = 64 * 1024;
 
     /** Built on the first https connection, by whichever thread gets there first. */
     private final Lazy<SSLSocketFactory> sslFactory;
@@ -124,7 +122,7 @@ public final class Http1Client implements UpstreamClient {
         String host = host(uri);
         int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
         String origin = (https ? "https://" : "http://") + host + ":" + port;
-        byte[] head = RequestWriter.head(request, hostHeader(uri, host, port, https));
+        RequestWriter.Bytes head = RequestWriter.head(request, hostHeader(uri, host, port, https));
         Connection connection = pool.take(origin);
         try {
             if (connection == null) {
@@ -154,14 +152,11 @@ public final class Http1Client implements UpstreamClient {
      * than socket buffers take) to a server that stops reading would block past the deadline, so for those a timer
      * closes the connection at the deadline. Small requests, the usual case, take no timer.
      */
-    private static void write(Connection connection, byte[] head, byte[] body, long deadline) throws IOException {
-        if (head.length + body.length <= SMALL_REQUEST) {
-            byte[] all = body.length == 0 ? head : new byte[head.length + body.length];
-            if (body.length > 0) {
-                System.arraycopy(head, 0, all, 0, head.length);
-                System.arraycopy(body, 0, all, head.length, body.length);
-            }
-            connection.write(all, all.length);
+    private static void write(Connection connection, RequestWriter.Bytes head, byte[] body, long deadline)
+            throws IOException {
+        if (body.length <= RequestWriter.SMALL_BODY) {
+            head.append(body); // into the room the head left for it: no copy of its own
+            connection.write(head.array(), head.size());
             return;
         }
         AtomicBoolean expired = new AtomicBoolean();
@@ -171,7 +166,7 @@ public final class Http1Client implements UpstreamClient {
                     connection.close();
                 }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         try {
-            connection.write(head, head.length);
+            connection.write(head.array(), head.size());
             connection.write(body, body.length);
         } catch (IOException e) {
             if (expired.get()) {

@@ -2,24 +2,31 @@ package dev.tollgate.http;
 
 import java.net.URI;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The request line and headers as bytes. Header values never appear in an exception message: they carry
- * credentials ({@code Authorization}, {@code x-api-key}, {@code api-key}, {@code x-goog-api-key}).
+ * The request line and headers as bytes, with room for a small body after them so that head and body go out in one
+ * write without another copy. Header values never appear in an exception message: they carry credentials
+ * ({@code Authorization}, {@code x-api-key}, {@code api-key}, {@code x-goog-api-key}).
  */
 final class RequestWriter {
 
     /** Headers the client writes itself (framing and connection management are its job), as the JDK client does. */
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer");
+    private static final Set<String> RESTRICTED = restricted("connection", "content-length", "expect", "host",
+            "upgrade", "transfer-encoding", "keep-alive", "te", "trailer");
+
+    /** Bodies up to this size are sent in the same write as the head (socket buffers take them whole). */
+    static final int SMALL_BODY = 64 * 1024;
 
     private RequestWriter() {
     }
 
-    static byte[] head(UpstreamRequest request, String host) {
-        Bytes out = new Bytes(256 + 64 * request.headers().size());
+    /** The head; room for the body after it when the body is small ({@link Bytes#append}). */
+    static Bytes head(UpstreamRequest request, String host) {
+        int body = request.body().length;
+        Bytes out = new Bytes(256 + 64 * request.headers().size() + (body <= SMALL_BODY ? body : 0));
         token(request.method(), "method");
         out.ascii(request.method()).put(' ');
         URI uri = request.uri();
@@ -36,7 +43,7 @@ final class RequestWriter {
         for (UpstreamRequest.Header header : request.headers()) {
             String name = header.name();
             token(name, "header name");
-            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+            if (RESTRICTED.contains(name)) {
                 throw new IllegalArgumentException("restricted header: " + name);
             }
             userAgent |= name.equalsIgnoreCase("User-Agent");
@@ -50,7 +57,14 @@ final class RequestWriter {
             out.ascii("Content-Length: ").ascii(Integer.toString(length)).ascii("\r\n");
         }
         out.ascii("\r\n");
-        return out.toArray();
+        return out;
+    }
+
+    /** Names compared ignoring case, without a lower-cased copy of each header name. */
+    private static Set<String> restricted(String... names) {
+        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(Arrays.asList(names));
+        return Collections.unmodifiableSet(set);
     }
 
     private static boolean isAscii(String s) {
@@ -77,7 +91,7 @@ final class RequestWriter {
     }
 
     /** A growable byte buffer, ISO-8859-1. */
-    private static final class Bytes {
+    static final class Bytes {
         private byte[] bytes;
         private int size;
 
@@ -119,8 +133,20 @@ final class RequestWriter {
             }
         }
 
-        byte[] toArray() {
-            return Arrays.copyOf(bytes, size);
+        /** Raw bytes after the head (a body). */
+        void append(byte[] more) {
+            ensure(more.length);
+            System.arraycopy(more, 0, bytes, size, more.length);
+            size += more.length;
+        }
+
+        /** The buffer itself: its first {@link #size()} bytes are the content. */
+        byte[] array() {
+            return bytes;
+        }
+
+        int size() {
+            return size;
         }
     }
 }

@@ -328,6 +328,17 @@ class Http1ClientTest {
     }
 
     @Test
+    void framingAndConnectionHeadersAreTheClientsOwnInAnyCase() {
+        for (String name : new String[] {"Content-Length", "CONNECTION", "transfer-Encoding", "Host", "TE"}) {
+            UpstreamRequest request = UpstreamRequest.post(URI.create("http://127.0.0.1:9/"), new byte[0])
+                    .header(name, "1").build();
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> client.send(request), name);
+            assertEquals("restricted header: " + name, refused.getMessage());
+        }
+    }
+
+    @Test
     void headerValuesNeverAppearInExceptionMessages() throws Exception {
         UpstreamRequest injected = UpstreamRequest.post(URI.create("http://127.0.0.1:9/"), new byte[0])
                 .header("x-api-key", SECRET + "\r\nX-Evil: 1").build();
