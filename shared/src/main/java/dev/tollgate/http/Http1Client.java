@@ -398,24 +398,17 @@ public final class Http1Client implements UpstreamClient {
         }
 
         private static long parseLength(String value) throws IOException {
-            if (value.isEmpty() || value.length() > 18) {
+            long length = HeaderValues.contentLength(value);
+            if (length < 0) {
                 throw new IOException("malformed Content-Length");
             }
-            for (int i = 0; i < value.length(); i++) {
-                if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-                    throw new IOException("malformed Content-Length");
-                }
-            }
-            return Long.parseLong(value);
+            return length;
         }
 
         private static boolean hasToken(List<String> values, String token) {
-            if (values == null) {
-                return false;
-            }
-            for (String value : values) {
-                for (String part : value.split(",")) {
-                    if (part.strip().equalsIgnoreCase(token)) {
+            if (values != null) {
+                for (String value : values) {
+                    if (HeaderValues.hasToken(value, token)) {
                         return true;
                     }
                 }

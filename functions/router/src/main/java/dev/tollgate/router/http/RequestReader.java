@@ -1,5 +1,7 @@
 package dev.tollgate.router.http;
 
+import dev.tollgate.http.HeaderValues;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,8 +127,8 @@ final class RequestReader {
                 }
                 chunked = true;
             } else if (name.equalsIgnoreCase("Connection")) {
-                close |= hasToken(value, "close");
-                keepAlive |= hasToken(value, "keep-alive");
+                close |= HeaderValues.hasToken(value, "close");
+                keepAlive |= HeaderValues.hasToken(value, "keep-alive");
             } else if (name.equalsIgnoreCase("Expect")) {
                 expectContinue = value.equalsIgnoreCase("100-continue");
             }
@@ -368,40 +370,11 @@ final class RequestReader {
     }
 
     private static long contentLength(String value) throws BadRequest {
-        if (value.isEmpty() || value.length() > 18) {
+        long length = HeaderValues.contentLength(value);
+        if (length < 0) {
             throw BadRequest.malformed("Malformed Content-Length.");
         }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                throw BadRequest.malformed("Malformed Content-Length.");
-            }
-            length = length * 10 + (c - '0');
-        }
         return length;
-    }
-
-    /** Whether a comma-separated header value lists {@code token} (case-insensitive). */
-    static boolean hasToken(String value, String token) {
-        int i = 0;
-        while (i < value.length()) {
-            int comma = value.indexOf(',', i);
-            int end = comma < 0 ? value.length() : comma;
-            int s = i;
-            int e = end;
-            while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) {
-                s++;
-            }
-            while (e > s && (value.charAt(e - 1) == ' ' || value.charAt(e - 1) == '\t')) {
-                e--;
-            }
-            if (e - s == token.length() && value.regionMatches(true, s, token, 0, token.length())) {
-                return true;
-            }
-            i = end + 1;
-        }
-        return false;
     }
 
     private String latin1(int from, int to) {
