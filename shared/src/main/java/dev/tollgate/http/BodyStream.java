@@ -238,11 +238,7 @@ final class BodyStream extends InputStream {
                 drained += n;
             }
         } catch (IOException | RuntimeException e) {
-            // Not all there yet (or broken): the connection is closed.
-        } finally {
-            if (!ended) { // once ended, the connection may already serve another request: end() reset it
-                connection.nonBlocking(false);
-            }
+            // Not all there yet (or broken): close() abandons the connection, whatever mode it was left in.
         }
     }
 }

@@ -8,7 +8,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -431,27 +430,17 @@ public final class Http1Client implements UpstreamClient {
 
     private static byte[] readFixed(InputStream body, int length) throws IOException {
         byte[] bytes = new byte[length];
-        int read = 0;
-        while (read < length) {
-            int n = body.read(bytes, read, length - read);
-            if (n < 0) {
-                throw new IOException("connection closed before the end of the body");
-            }
-            read += n;
+        if (body.readNBytes(bytes, 0, length) < length) {
+            throw new IOException("connection closed before the end of the body");
         }
         return bytes;
     }
 
     private static byte[] readCapped(InputStream body) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = body.read(buffer)) >= 0) {
-            if (out.size() + n > MAX_BODY) {
-                throw new IOException("response body larger than " + MAX_BODY + " bytes");
-            }
-            out.write(buffer, 0, n);
+        byte[] bytes = body.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new IOException("response body larger than " + MAX_BODY + " bytes");
         }
-        return out.toByteArray();
+        return bytes;
     }
 }
