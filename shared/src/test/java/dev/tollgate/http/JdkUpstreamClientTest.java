@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JdkUpstreamClientTest {
 
     @Test
-    void isBuiltOnFirstUseAndSendsHeadersBodyAndTimeout() throws Exception {
+    void isBuiltOnFirstUseAndSendsHeadersAndBodyAndReadsTheAnswerWholeOrStreamed() throws Exception {
         AtomicInteger builds = new AtomicInteger();
         UpstreamClient client = new JdkUpstreamClient(() -> {
             builds.incrementAndGet();
