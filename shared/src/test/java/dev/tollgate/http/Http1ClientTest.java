@@ -328,6 +328,44 @@ class Http1ClientTest {
     }
 
     @Test
+    void anIdleConnectionOlderThanTheIdleLimitIsNotReused() throws Exception {
+        Http1Client shortIdle = new Http1Client(() -> {
+            throw new AssertionError("no TLS here");
+        }, 16, Duration.ofMillis(100));
+        RawServer server = server(answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        try {
+            shortIdle.send(post(server, "{}"));
+            shortIdle.send(post(server, "{}"));
+            assertEquals(1, server.accepts.get(), "reused within the limit");
+            sleep(300);
+            shortIdle.send(post(server, "{}"));
+            assertEquals(2, server.accepts.get(), "past the limit: a new connection");
+        } finally {
+            shortIdle.closeIdle();
+        }
+    }
+
+    @Test
+    void atMostTheIdleLimitPerOriginIsKept() throws Exception {
+        Http1Client keepsOne = new Http1Client(() -> {
+            throw new AssertionError("no TLS here");
+        }, 1, Duration.ofSeconds(30));
+        RawServer server = server(answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        try {
+            for (int round = 1; round <= 2; round++) {
+                // Two answers open at once need two connections; given back, only one of them is kept.
+                InputStream first = keepsOne.stream(post(server, "{}")).body();
+                InputStream second = keepsOne.stream(post(server, "{}")).body();
+                assertEquals("ok", readAll(first));
+                assertEquals("ok", readAll(second));
+            }
+            assertEquals(3, server.accepts.get(), "round 2 reused the one kept and opened one more");
+        } finally {
+            keepsOne.closeIdle();
+        }
+    }
+
+    @Test
     void framingAndConnectionHeadersAreTheClientsOwnInAnyCase() {
         for (String name : new String[] {"Content-Length", "CONNECTION", "transfer-Encoding", "Host", "TE"}) {
             UpstreamRequest request = UpstreamRequest.post(URI.create("http://127.0.0.1:9/"), new byte[0])
